@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Set up and run the handbook with nothing but Python 3.11+ and git.
+
+    python3 dev.py serve          preview the site at http://127.0.0.1:8000/ (live reload)
+    python3 dev.py test [args]    run the whole test suite (args go to pytest)
+    python3 dev.py build          build the site strictly into site/
+    python3 dev.py check [paths]  check pages without building the site
+    python3 dev.py new [options]  create a new page from the template
+    python3 dev.py bench          measure build time, page weight and Lighthouse scores
+
+Each command first makes the environment match the lock file (uv.lock), installing uv
+itself into .cache/bootstrap if needed. The test command also needs Debian's chromium,
+aspell's British English dictionary and Node.js: it installs them with apt when it runs
+as root (or with sudo when HANDBOOK_APT_SUDO=1), and otherwise says what to install.
+It never downloads a browser of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+UV_VERSION = "0.13.8"
+BOOTSTRAP = ROOT / ".cache" / "bootstrap"
+VENV = ROOT / ".venv"
+SYSTEM_PACKAGES = {  # what the tests need from Debian: {file that shows it is there: package}
+    "/usr/bin/chromium": "chromium",
+    "/usr/bin/aspell": "aspell",
+    "/usr/lib/aspell/en_GB.multi": "aspell-en",
+    "node": "nodejs",
+    "npm": "npm",
+}
+
+
+def say(message: str) -> None:
+    print(f"dev.py: {message}", flush=True)
+
+
+def run(*cmd: str | Path, env: dict[str, str] | None = None, check: bool = True) -> int:
+    result = subprocess.run([str(c) for c in cmd], cwd=ROOT, env=env)
+    if check and result.returncode != 0:
+        sys.exit(result.returncode)
+    return result.returncode
+
+
+def uv() -> Path:
+    """uv, pinned, in a small bootstrap environment of its own."""
+    exe = BOOTSTRAP / "bin" / "uv"
+    if exe.exists():
+        version = subprocess.run([str(exe), "--version"], capture_output=True, text=True).stdout.split()
+        if len(version) > 1 and version[1] == UV_VERSION:
+            return exe
+    say(f"installing uv {UV_VERSION} into {BOOTSTRAP.relative_to(ROOT)}")
+    venv.EnvBuilder(with_pip=True, clear=True).create(BOOTSTRAP)
+    run(BOOTSTRAP / "bin" / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", f"uv=={UV_VERSION}")
+    return exe
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "UV_PYTHON_DOWNLOADS": "never",     # use this Python; never fetch another
+        "NO_MKDOCS_2_WARNING": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "VIRTUAL_ENV": str(VENV),
+        "PATH": f"{VENV / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+    })
+    env.pop("PYTHONHOME", None)
+    return env
+
+
+def sync() -> dict[str, str]:
+    env = environment()
+    run(uv(), "sync", "--locked", "--quiet", "--python", sys.executable, env=env)
+    return env
+
+
+def _missing_system_packages() -> list[str]:
+    missing = []
+    for marker, package in SYSTEM_PACKAGES.items():
+        present = Path(marker).exists() if marker.startswith("/") else shutil.which(marker) is not None
+        if not present:
+            missing.append(package)
+    return sorted(set(missing))
+
+
+def system_packages() -> None:
+    missing = _missing_system_packages()
+    if not missing:
+        return
+    sudo: list[str] = []
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        if os.environ.get("HANDBOOK_APT_SUDO") == "1" and shutil.which("sudo"):
+            sudo = ["sudo"]
+        else:
+            say(f"the tests need Debian packages that are missing: install them with "
+                f"`sudo apt-get install {' '.join(missing)}` and run this command again.")
+            sys.exit(1)
+    if not shutil.which("apt-get"):
+        say(f"the tests need {', '.join(missing)} (Debian package names); install them with your "
+            f"system's package manager and run this command again.")
+        sys.exit(1)
+    say(f"installing {' '.join(missing)} with apt-get")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run(*sudo, "apt-get", "update", "-qq", env=env)
+    run(*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, env=env)
+
+
+def node_modules() -> None:
+    lock = ROOT / "package-lock.json"
+    stamp = ROOT / "node_modules" / ".package-lock.json"
+    if stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime:
+        return
+    run("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return 0
+    command, args = argv[0], argv[1:]
+    if sys.version_info < (3, 11):
+        say("the handbook needs Python 3.11 or newer.")
+        return 1
+    if command == "serve":
+        env = sync()
+        return run(VENV / "bin" / "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", "--livereload", *args, env=env, check=False)
+    if command == "build":
+        env = sync()
+        return run(VENV / "bin" / "mkdocs", "build", *args, env=env, check=False)
+    if command == "check":
+        env = sync()
+        return run(VENV / "bin" / "python", "scripts/check.py", *args, env=env, check=False)
+    if command == "new":
+        env = sync()
+        return run(VENV / "bin" / "python", "scripts/new_page.py", *args, env=env, check=False)
+    if command == "test":
+        system_packages()
+        env = sync()
+        node_modules()
+        return run(VENV / "bin" / "python", "-m", "pytest", *args, env=env, check=False)
+    if command == "bench":
+        system_packages()
+        env = sync()
+        return run(VENV / "bin" / "python", "scripts/benchmark.py", *args, env=env, check=False)
+    say(f"unknown command '{command}'. Run `python3 dev.py help` to see the commands.")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""Client-Centred Practice Handbook: the package behind the macros and checks."""

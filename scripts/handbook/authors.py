@@ -1,0 +1,125 @@
+"""The people (and the collective) credited as authors, from ``docs/data/authors.yml``.
+
+Pages name their authors by id; names, ORCID iDs and affiliations live here once.
+Only real people who wrote or reviewed a page belong in the file; everything else is
+credited to the collective "Client-Centred Practice Handbook contributors".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import ContentError, Problem
+from .schema import plain_errors
+from .yamlsource import LineDict, load_yaml, yaml_error_line
+
+__all__ = ["Author", "load_authors", "orcid_is_valid"]
+
+SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id"],
+        "properties": {
+            "id": {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                   "description": "lower-case words joined by hyphens"},
+            "name": {"type": "string", "minLength": 1},
+            "family": {"type": "string", "minLength": 1},
+            "given": {"type": "string", "minLength": 1},
+            "collective": {"type": "boolean"},
+            "orcid": {"type": "string", "pattern": r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$",
+                      "description": "an ORCID iD like 0000-0002-1825-0097"},
+            "affiliation": {"type": "string"},
+            "roles": {"type": "array", "items": {"enum": ["author", "reviewer", "editor", "maintainer"]}},
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class Author:
+    id: str
+    family: str = ""
+    given: str = ""
+    literal: str = ""
+    orcid: str = ""
+    affiliation: str = ""
+    roles: tuple[str, ...] = ()
+
+    @property
+    def collective(self) -> bool:
+        return bool(self.literal)
+
+    @property
+    def display(self) -> str:
+        """As a reader sees it: "Given Family", or the collective name."""
+        return self.literal or f"{self.given} {self.family}".strip()
+
+    @property
+    def inverted(self) -> str:
+        """As reference managers want it: "Family, Given" (a collective stays whole)."""
+        return self.literal or f"{self.family}, {self.given}"
+
+    def csl(self) -> dict[str, str]:
+        return {"literal": self.literal} if self.literal else {"family": self.family, "given": self.given}
+
+
+def orcid_is_valid(orcid: str) -> bool:
+    """Check an ORCID iD's final character (ISO 7064 MOD 11-2)."""
+    digits = orcid.replace("-", "")
+    if not re.fullmatch(r"\d{15}[\dX]", digits):
+        return False
+    total = 0
+    for ch in digits[:-1]:
+        total = (total + int(ch)) * 2
+    check = (12 - total % 11) % 11
+    return digits[-1] == ("X" if check == 10 else str(check))
+
+
+def load_authors(path: Path, display: str | None = None) -> dict[str, Author]:
+    """Load and validate the authors file; raise :class:`ContentError` with every problem."""
+    name = display or str(path)
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as error:
+        raise ContentError([Problem(name, yaml_error_line(error), f"is not valid YAML: {error.problem}.")]) from None
+
+    def line_of(p: list) -> int | None:
+        node = data
+        line = 1
+        for part in p:
+            if isinstance(node, LineDict):
+                line = node.line_of(str(part))
+            elif isinstance(node, list) and isinstance(part, int) and isinstance(node[part], LineDict):
+                line = node[part].line
+            node = node[part]
+        return line
+
+    problems = [Problem(name, line, msg) for line, msg in plain_errors(data, SCHEMA, line_of)]
+    authors: dict[str, Author] = {}
+    if not problems:
+        for entry in data:
+            line = entry.line
+            if entry["id"] in authors:
+                problems.append(Problem(name, line, f"the id '{entry['id']}' is used twice. Give each author their own id."))
+            if entry.get("collective"):
+                if "name" not in entry:
+                    problems.append(Problem(name, line, f"the collective '{entry['id']}' needs a 'name'."))
+            elif not ("family" in entry and "given" in entry):
+                problems.append(Problem(name, line, f"the author '{entry['id']}' needs 'family' and 'given' names (or 'collective: true' and a 'name')."))
+            orcid = entry.get("orcid", "")
+            if orcid and not orcid_is_valid(orcid):
+                problems.append(Problem(name, entry.line_of("orcid"), f"the ORCID iD {orcid} of '{entry['id']}' fails its checksum. Copy it again from orcid.org."))
+            authors[entry["id"]] = Author(
+                id=entry["id"], family=entry.get("family", ""), given=entry.get("given", ""),
+                literal=entry.get("name", "") if entry.get("collective") else "",
+                orcid=orcid, affiliation=entry.get("affiliation", ""), roles=tuple(entry.get("roles", ())),
+            )
+    if problems:
+        raise ContentError(problems)
+    return authors

@@ -1,0 +1,68 @@
+"""A Python-Markdown extension that ends each page with what its macros referred to.
+
+After the macros have run, the page's text holds citation links and term links. This
+extension appends, once per page, the "References" section for the works cited and the
+hidden definitions that the term links are described by. Being a Markdown extension
+(not an MkDocs hook), it runs the same way under MkDocs and Zensical.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from markdown import Extension, Markdown
+from markdown.preprocessors import Preprocessor
+
+from . import site as site_module
+from .glossary import TERM_LINK_RE, definitions_html
+from .render import CITE_KEY_RE, references_html
+
+__all__ = ["HandbookExtension", "makeExtension"]
+
+
+class _Appendix(Preprocessor):
+    def __init__(self, md: Markdown, docs_dir: str) -> None:
+        super().__init__(md)
+        self.docs_dir = docs_dir
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        keys = list(dict.fromkeys(CITE_KEY_RE.findall(text)))
+        terms = list(dict.fromkeys(TERM_LINK_RE.findall(text)))
+        if not keys and not terms:
+            return lines
+        handbook = site_module.CURRENT
+        if handbook is None:
+            root = Path.cwd()
+            handbook = site_module.load_handbook(root, root / self.docs_dir)
+        extra: list[str] = []
+        if keys and handbook.bibliography is not None:
+            refs = references_html(handbook.bibliography, keys)
+            if refs:
+                extra += ["", "## References", "", refs, ""]
+        if terms and handbook.glossary is not None:
+            first_href = TERM_HREF_RE.search(text)
+            glossary_href = first_href.group(1).split("#")[0] if first_href else "/glossary/"
+            extra += ["", definitions_html(handbook.glossary, terms, glossary_href), ""]
+        return lines + extra
+
+
+import re  # noqa: E402  (kept next to its only use)
+
+TERM_HREF_RE = re.compile(r'<a class="hb-term" href="([^"]+)"')
+
+
+class HandbookExtension(Extension):
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {"docs_dir": ["docs", "The docs folder, relative to the working directory (used only without the macros)."]}
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+        md.registerExtension(self)
+        # After the macros (Zensical registers them at 35), before code blocks are stashed.
+        md.preprocessors.register(_Appendix(md, self.getConfig("docs_dir")), "handbook_appendix", 33)
+
+
+def makeExtension(**kwargs: Any) -> HandbookExtension:  # noqa: N802
+    return HandbookExtension(**kwargs)

@@ -1,0 +1,128 @@
+"""A page's front matter: its schema, its validation, and the page's own citation data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .authors import Author
+from .errors import Problem
+from .schema import plain_errors
+from .yamlsource import LineDict, load_yaml, yaml_error_line
+
+__all__ = ["FrontMatter", "split_front_matter", "validate_front_matter", "FRONT_MATTER_SCHEMA"]
+
+DATE_FIELDS = ("created", "reviewed", "next_review")
+_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+FRONT_MATTER_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["title", "description", "authors", "created", "reviewed", "next_review"],
+    "properties": {
+        "title": {"type": "string", "minLength": 1, "maxLength": 90},
+        "description": {"type": "string", "minLength": 50, "maxLength": 160},
+        "authors": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"type": "string"}},
+        "created": {"type": "string", "pattern": _DATE},
+        "reviewed": {"type": "string", "pattern": _DATE},
+        "next_review": {"type": "string", "pattern": _DATE},
+        "keywords": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "hide": {"type": "array", "items": {"enum": ["navigation", "toc", "footer", "path", "feedback", "tags"]}},
+        "search": {"type": "object"},
+        "template": {"type": "string"},
+    },
+}
+
+
+@dataclass
+class FrontMatter:
+    """The validated front matter of one page."""
+
+    title: str
+    description: str
+    authors: list[Author]
+    created: dt.date
+    reviewed: dt.date
+    next_review: dt.date
+    keywords: list[str] = field(default_factory=list)
+
+
+def split_front_matter(text: str) -> tuple[str | None, int]:
+    """Return the YAML between the opening and closing ``---`` and the body's first line number."""
+    if not text.startswith("---\n"):
+        return None, 1
+    end = re.search(r"^(---|\.\.\.)\s*$", text[4:], flags=re.M)
+    if not end:
+        return None, 1
+    yaml_text = text[4 : 4 + end.start()]
+    return yaml_text, yaml_text.count("\n") + 3
+
+
+def _as_text(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def validate_front_matter(
+    path: str, text: str, authors: dict[str, Author]
+) -> tuple[FrontMatter | None, list[Problem]]:
+    """Check a page's front matter. Line numbers count from the top of the file."""
+    yaml_text, _ = split_front_matter(text)
+    if yaml_text is None:
+        return None, [Problem(path, 1, "has no front matter. Start the file with a '---' block "
+                                       "(copy it from docs/about/page-template.md).")]
+    try:
+        data = load_yaml(yaml_text) or LineDict()
+    except yaml.YAMLError as error:
+        line = yaml_error_line(error)
+        return None, [Problem(path, line + 1 if line else 2, f"the front matter is not valid YAML: {error.problem}. "
+                                                             "If a value contains a colon followed by a space, put the value in double quotes.")]
+    if not isinstance(data, LineDict):
+        return None, [Problem(path, 2, "the front matter must be a list of 'field: value' lines.")]
+    instance = {k: (_as_text(v) if k in DATE_FIELDS else v) for k, v in data.items()}
+
+    def line_of(p: list) -> int:
+        return data.line_of(str(p[0])) + 1 if p else 2
+
+    problems: list[Problem] = []
+    for line, message in plain_errors(instance, FRONT_MATTER_SCHEMA, line_of):
+        problems.append(Problem(path, line, message))
+    # A date that is not a date gets the sentence contributors need, whatever the schema said.
+    dates: dict[str, dt.date] = {}
+    for name in DATE_FIELDS:
+        if name not in data:
+            continue
+        value = data[name]
+        if isinstance(value, dt.date):
+            dates[name] = value
+            continue
+        problems = [p for p in problems if not (p.line == data.line_of(name) + 1 and f"'{name}'" in p.message)]
+        problems.append(Problem(path, data.line_of(name) + 1,
+                                f"'{name}' must be a date like 2026-11-23, not '{value}'."))
+    if {"created", "reviewed"} <= dates.keys() and dates["reviewed"] < dates["created"]:
+        problems.append(Problem(path, data.line_of("reviewed") + 1, "'reviewed' is earlier than 'created'. A page is reviewed on or after the day it was first published."))
+    if {"reviewed", "next_review"} <= dates.keys() and dates["next_review"] <= dates["reviewed"]:
+        problems.append(Problem(path, data.line_of("next_review") + 1, "'next_review' must be after 'reviewed'."))
+    page_authors: list[Author] = []
+    for name in data.get("authors") or []:
+        if not isinstance(name, str):
+            continue
+        if name in authors:
+            page_authors.append(authors[name])
+        else:
+            known = ", ".join(sorted(authors))
+            problems.append(Problem(path, data.line_of("authors") + 1,
+                                    f"the author '{name}' is not in docs/data/authors.yml. Add them there first, or use one of: {known}."))
+    if problems:
+        return None, sorted(problems)
+    return FrontMatter(
+        title=data["title"], description=data["description"], authors=page_authors,
+        created=dates["created"], reviewed=dates["reviewed"], next_review=dates["next_review"],
+        keywords=list(data.get("keywords") or []),
+    ), []

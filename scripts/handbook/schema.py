@@ -1,0 +1,71 @@
+"""Validate data against a JSON Schema and say what is wrong in plain words."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import jsonschema
+
+__all__ = ["plain_errors"]
+
+
+def _field(path: list[Any]) -> str:
+    return str(path[-1]) if path else ""
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    field = _field(list(error.absolute_path))
+    name = f"'{field}'" if field else "this entry"
+    if error.validator == "required":
+        missing = error.message.split("'")[1]
+        return f"'{missing}' is missing. Add it."
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        return f"unknown field {', '.join(repr(e) for e in extra)}. Use only: {allowed}."
+    if error.validator == "type":
+        wanted = error.validator_value
+        words = {"string": "text", "array": "a list", "object": "a set of fields",
+                 "integer": "a whole number", "boolean": "true or false"}
+        if isinstance(wanted, list):
+            wanted_text = " or ".join(words.get(w, w) for w in wanted)
+        else:
+            wanted_text = words.get(wanted, wanted)
+        return f"{name} must be {wanted_text}, not {error.instance!r}."
+    if error.validator == "minLength":
+        if error.validator_value == 1:
+            return f"{name} is empty. Fill it in."
+        return (f"{name} is {len(error.instance)} characters long; "
+                f"it must be at least {error.validator_value}.")
+    if error.validator == "maxLength":
+        return (f"{name} is {len(error.instance)} characters long; "
+                f"it must be at most {error.validator_value}.")
+    if error.validator == "minItems":
+        return f"{name} must list at least {error.validator_value} item(s)."
+    if error.validator == "uniqueItems":
+        return f"{name} lists the same item twice."
+    if error.validator == "enum":
+        return f"{name} is {error.instance!r}; it must be one of: {', '.join(map(str, error.validator_value))}."
+    if error.validator == "pattern":
+        hint = error.schema.get("description", f"the pattern {error.validator_value}")
+        return f"{name} is {error.instance!r}, which is not {hint}."
+    if error.validator == "format":
+        return f"{name} is {error.instance!r}, which is not a valid {error.validator_value}."
+    return f"{name}: {error.message}."
+
+
+def plain_errors(
+    instance: Any,
+    schema: dict[str, Any],
+    line_of: Callable[[list[Any]], int | None],
+) -> list[tuple[int | None, str]]:
+    """Every schema violation as ``(line, sentence)``, in document order."""
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    out = []
+    for error in validator.iter_errors(instance):
+        errors = [error]
+        if error.context:  # anyOf/oneOf: report the most specific branch
+            errors = [min(error.context, key=lambda e: len(e.context))]
+        for e in errors:
+            out.append((line_of(list(e.absolute_path)), _describe(e)))
+    return sorted(set(out), key=lambda t: (t[0] or 0, t[1]))

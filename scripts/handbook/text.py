@@ -1,0 +1,41 @@
+"""Small helpers shared by the modules: URLs between pages, suggestions, HTML escaping."""
+
+from __future__ import annotations
+
+import difflib
+import html
+import posixpath
+from typing import Iterable
+
+__all__ = ["url_for", "relative_url", "did_you_mean", "esc"]
+
+
+def esc(text: str) -> str:
+    """Escape text for HTML content and attribute values."""
+    return html.escape(str(text), quote=True)
+
+
+def url_for(src_path: str) -> str:
+    """The directory URL of a page, relative to the site root: ``roles/advocacy.md`` -> ``roles/advocacy/``."""
+    src_path = src_path.replace("\\", "/")
+    stem = src_path[:-3] if src_path.endswith(".md") else src_path
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        stem = stem[: -len("/index")]
+    return stem + "/"
+
+
+def relative_url(from_src: str, to_src: str, anchor: str = "") -> str:
+    """A link from one page to another (or to an anchor on it), as the built site needs it."""
+    here = url_for(from_src) or "."
+    there = url_for(to_src) or "."
+    rel = posixpath.relpath(there, here)
+    url = "./" if rel == "." else rel + "/"
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """`` Did you mean 'x'?`` for the closest candidate, or an empty string."""
+    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" Did you mean '{match[0]}'?" if match else ""
