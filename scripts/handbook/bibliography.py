@@ -186,7 +186,19 @@ class Bibliography:
         full = _apa_cite(self._source, key, loc) if loc else bare
         authors, _, _date = bare.rpartition(", ")
         rest = full[len(authors) + 2:] if authors else full
-        return authors, rest
+        return self._initials(key) + authors, rest
+
+    def _initials(self, key: str) -> str:
+        """APA 7 (8.20): first authors who share a surname are told apart by their initials."""
+        first = (self.items[key].get("author") or self.items[key].get("editor") or [{}])[0]
+        family, given = first.get("family"), first.get("given", "")
+        if not family or not given:
+            return ""
+        for other_key, other in self.items.items():
+            other_first = (other.get("author") or other.get("editor") or [{}])[0]
+            if other_key != key and other_first.get("family") == family and other_first.get("given", "") != given:
+                return " ".join(part[0] + "." for part in re.split(r"[\s.]+", given) if part) + " "
+        return ""
 
     def cite(self, refs: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
         """Parenthetical pieces: ``[(key, "Rogers, 1957, p. 96"), ...]`` (caller adds the brackets)."""
@@ -248,8 +260,8 @@ def _plain_locator(locator: str) -> str:
     loc = parse_locator(locator)
     assert loc is not None
     short = {"page": "p.", "chapter": "ch.", "section": "s.", "paragraph": "para.", "figure": "fig."}[loc.label]
-    if loc.label == "page" and re.search(r"\d\D+\d", loc.identifier):
-        short = "pp."
+    if loc.label in ("page", "section", "paragraph") and re.search(r"\d\D+\d", loc.identifier):
+        short = {"page": "pp.", "section": "ss.", "paragraph": "paras."}[loc.label]
     return f"{short} {esc(loc.identifier)}"
 
 
@@ -260,10 +272,14 @@ def _correct(text: str, style: str, item: dict[str, Any]) -> str:
     """The one place where citeproc-py's slips are mended (each has a test)."""
     # 1. A title ending in ? or ! takes no extra full stop: "what's next?." -> "what's next?".
     text = re.sub(r"([?!])(</i>)?\.", r"\1\2", text)
-    # 2. Edited books: citeproc-py repeats the editors after the title.
+    # 2. Edited books: citeproc-py prints the editors again after the title, although the
+    #    CSL spec suppresses a variable once it has stood in for the author.
     if "editor" in item and "author" not in item:
-        text = re.sub(r"\s*\((?:G\.|[A-Z]\.)[^()]*?,? (?:eds?|Eds?\.)\)", "", text)
-        text = re.sub(r" Edited by [^.]+?\.(?= )", "", text)
+        last = re.escape(item["editor"][-1].get("family", item["editor"][-1].get("literal", "")))
+        text = re.sub(rf"\s*\((?:[^()]*?){last}(?:[^()]*?)\)(?=\.)", "", text, count=1)
+        text = re.sub(rf"\s*Edited by (?:[^<]*?){last}\.", "", text, count=1)
+    if style == "apa":
+        text = text.replace("(eds.)", "(Eds.)").replace("(ed.)", "(Ed.)")
     # 3. APA and Chicago print UK Acts as US public laws; write the Act as UK practice does.
     if item.get("type") == "legislation" and style in ("apa", "chicago"):
         year = _year(item)

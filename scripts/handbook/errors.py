@@ -14,7 +14,7 @@ from typing import Iterable
 __all__ = ["ContentError", "Problem", "github_annotation", "format_problems"]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One content problem, printed as ``file:line: message``."""
 
@@ -22,6 +22,12 @@ class Problem:
     line: int | None
     message: str
     severity: str = "error"  # "error" fails a check; "notice" is advice only
+
+    def __lt__(self, other: "Problem") -> bool:
+        return self.sort_key() < other.sort_key()
+
+    def sort_key(self) -> tuple[str, int, str]:
+        return (self.file, self.line or 0, self.message)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

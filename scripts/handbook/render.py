@@ -134,7 +134,7 @@ def page_csl(front: FrontMatter, url: str, version: str) -> dict[str, Any]:
     return {
         "id": "page", "type": "chapter", "title": front.title,
         "author": [a.csl() for a in front.authors],
-        "container-title": HANDBOOK, "publisher": "Client-Centred Practice Handbook contributors",
+        "container-title": HANDBOOK,  # no publisher: APA omits one that is the author
         "issued": _date_parts(front.reviewed), "URL": url, "version": version,
         "note": f"Version {version}",
     }

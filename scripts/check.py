@@ -1,0 +1,57 @@
+"""Check the handbook's pages without building the site.
+
+    python3 dev.py check                      every page and data file
+    python3 dev.py check docs/roles/advocacy.md
+
+Prints each problem as ``file:line: what is wrong. How to fix it.`` (and, on GitHub, as
+an annotation on the pull request's diff), then a summary with each page's readability.
+Exits 1 if any problem is an error; warnings and notices are advice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import textstat
+
+from handbook.checks import _body_lines, _prose, run_checks
+from handbook.errors import format_problems
+from handbook.site import load_handbook
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def readability(path: Path) -> float:
+    lines, _ = _body_lines(path.read_text(encoding="utf-8"))
+    return textstat.flesch_reading_ease(" ".join(_prose(line) for line in lines))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="*", type=Path, help="pages to check (default: all)")
+    parser.add_argument("--no-spelling", action="store_true", help="skip the spelling check")
+    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    handbook = load_handbook(root, root / "docs")
+    problems = run_checks(handbook, args.paths or None, spelling=not args.no_spelling)
+    if problems:
+        print(format_problems(problems))
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = sum(p.severity == "warning" for p in problems)
+    notices = len(problems) - errors - warnings
+    pages = args.paths or sorted((root / "docs").rglob("*.md"))
+    print("\nReadability (Flesch reading ease; 30-50 is usual for university texts, higher is easier):")
+    for page in pages:
+        if page.suffix == ".md" and page.exists():
+            print(f"  {page.resolve().relative_to(root)}: {readability(page):.0f}")
+    print(f"\n{errors} error(s), {warnings} warning(s), {notices} notice(s).")
+    if errors:
+        print("Fix the errors above; each line says where and how. Warnings and notices are advice.")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

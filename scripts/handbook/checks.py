@@ -1,0 +1,258 @@
+"""Content checks that run without building the site, for contributors and for CI.
+
+Each check yields :class:`~handbook.errors.Problem` lines of the form
+``file:line: what is wrong. How to fix it.`` Errors fail the check; warnings and
+notices are advice. Every problem in every file is reported, not only the first.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .bibliography import LOCATOR_RE
+from .errors import Problem
+from .pages import split_front_matter
+from .site import Handbook
+from .usage import mask_code, ref_keys
+
+__all__ = ["run_checks", "CONTENT_SECTIONS", "ANATOMY", "HOUSE_STYLE"]
+
+CONTENT_SECTIONS = ("client", "roles", "relationship", "challenges", "approach", "practice")
+#: Headings every topic page has, in this order.
+ANATOMY = ("Learning outcomes", "Critical perspectives", "Key points", "Reflective questions", "Further reading")
+MAX_SENTENCE_WORDS = 40
+MAX_PARAGRAPH_WORDS = 150
+
+#: House-style words: (pattern, what is wrong and how to fix it).
+HOUSE_STYLE: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bclient[- ]center(ed|edness)\b", re.I),
+     "'client-centered' is US spelling. Write 'client-centred' (keep the US spelling only inside a quoted title)."),
+    (re.compile(r"\bperson[- ]center(ed|edness)\b", re.I),
+     "'person-centered' is US spelling. Write 'person-centred' (keep the US spelling only inside a quoted title)."),
+    (re.compile(r"\bthe (homeless|disabled|elderly|mentally ill|handicapped)\b", re.I),
+     "'the {0}' turns people into a category. Write about people first, e.g. 'people experiencing homelessness', 'disabled people', 'older people', 'people with mental health problems'."),
+    (re.compile(r"\bsuffer(s|ing|ed)? from\b", re.I),
+     "'suffers from' casts people as victims. Write 'has', 'lives with' or 'experiences'."),
+    (re.compile(r"\b(wheelchair[- ]bound|confined to a wheelchair)\b", re.I),
+     "'{0}' is stigmatising. Write 'uses a wheelchair' or 'wheelchair user'."),
+    (re.compile(r"\bcommit(ted|s)? suicide\b", re.I),
+     "'commit suicide' implies a crime. Write 'died by suicide' or 'took their own life'."),
+    (re.compile(r"\b(an? )?(addict|alcoholic|schizophrenic)s?\b", re.I),
+     "'{0}' defines a person by a condition. Write 'a person who uses drugs', 'a person with alcohol problems', 'a person with a diagnosis of schizophrenia'."),
+    (re.compile(r"\b(non-compliant|non-compliance)\b", re.I),
+     "'{0}' puts the problem in the person. Say what happened, e.g. 'did not attend', 'chose not to take the medication'."),
+]
+_UNSAFE_HTML: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"<\s*(script|style|iframe|object|embed|frame|frameset|applet|form|base|meta|link)\b", re.I),
+     "the HTML element <{1}> is not allowed in a page: it could run code or change the page in readers' browsers. Remove it; ask a maintainer if the page needs a feature."),
+    (re.compile(r"<[a-z][^>]*\s(on[a-z]+)\s*=", re.I),
+     "the HTML attribute '{1}' is not allowed: it runs code in readers' browsers. Remove it."),
+    (re.compile(r"(javascript|vbscript|data:text/html)\s*:?", re.I),
+     "a 'javascript:' link is not allowed: it runs code in readers' browsers. Link to a page or web address instead."),
+]
+_JS_LINK = re.compile(r"""(?:href|src)\s*=\s*["']?\s*(?:javascript|vbscript):|\]\(\s*(?:javascript|vbscript):""", re.I)
+_LINK_RE = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_HTML_LINK_RE = re.compile(r"""<a\s[^>]*href=["']([^"']+)["']""", re.I)
+
+
+def _docs_rel(handbook: Handbook, path: Path) -> str:
+    return path.resolve().relative_to(handbook.docs_dir).as_posix()
+
+
+def _is_topic(rel: str) -> bool:
+    parts = rel.split("/")
+    return len(parts) == 2 and parts[0] in CONTENT_SECTIONS and parts[1] != "index.md"
+
+
+def _body_lines(text: str) -> tuple[list[str], int]:
+    """The page's lines with front matter, code and macros blanked (line numbers kept)."""
+    yaml_text, _ = split_front_matter(text)
+    if yaml_text is not None:
+        head = "\n" * (yaml_text.count("\n") + 2)
+        text = head + text[len("---\n") + len(yaml_text) + len("---\n"):]
+    masked = mask_code(text)
+    masked = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", lambda m: re.sub(r"[^\n]", " ", m.group(0)), masked, flags=re.S)
+    masked = re.sub(r"<!--.*?-->", lambda m: re.sub(r"[^\n]", " ", m.group(0)), masked, flags=re.S)
+    return masked.split("\n"), 0
+
+
+def _prose(line: str) -> str:
+    line = re.sub(r"<[^>]+>", " ", line)
+    line = re.sub(r"\]\([^)]*\)", "]", line)
+    line = re.sub(r"https?://\S+", " ", line)
+    line = re.sub(r"^\s*(#+|[-*+]|\d+\.|>|!!!.*|\?\?\?.*|\|)", " ", line)
+    return line
+
+
+def check_page(handbook: Handbook, path: Path, spell: "Speller | None") -> Iterator[Problem]:
+    rel = _docs_rel(handbook, path)
+    name = handbook.docs_path(rel)
+    text = path.read_text(encoding="utf-8")
+    lines, _ = _body_lines(text)
+    raw_lines = text.split("\n")
+
+    # Unknown terms and citations, with the line of the macro call.
+    for call in handbook.usage.calls:
+        if call.path != rel:
+            continue
+        if call.macro == "term":
+            if handbook.glossary is not None and call.args and str(call.args[0]) not in handbook.glossary.terms:
+                yield Problem(name, call.line, handbook.glossary.unknown_message(str(call.args[0])))
+        else:
+            if handbook.bibliography is not None:
+                for key in ref_keys(call.args):
+                    if key not in handbook.bibliography.items:
+                        yield Problem(name, call.line, handbook.bibliography.unknown_message(key))
+            for arg in call.args:
+                if isinstance(arg, str) and re.match(r"^\s*(p|pp|page)\b", arg) and not LOCATOR_RE.match(arg.strip()):
+                    yield Problem(name, call.line, f"'{arg}' is not a locator like 'p. 96' or 'pp. 95-103'.")
+
+    # Anatomy of a topic page.
+    headings = [(n, m.group(1).strip()) for n, line in enumerate(lines, 1) if (m := re.match(r"^##\s+(.+?)\s*$", line))]
+    titles = [h for _, h in headings]
+    if _is_topic(rel):
+        positions = []
+        for part in ANATOMY:
+            if part not in titles:
+                yield Problem(name, None, f"the page has no '## {part}' section. Every topic page has one (see docs/about/style-guide.md); `python3 dev.py new` writes them all.")
+            else:
+                positions.append(titles.index(part))
+        if positions != sorted(positions):
+            yield Problem(name, None, f"the sections are out of order. Put them in this order: {', '.join(ANATOMY)}.")
+        if not re.search(r'^!!! example "[^"]*[Ff]ictional', text, re.M):
+            yield Problem(name, None, "the page has no practice example labelled as fictional. Add one in a '!!! example \"Fictional example\"' box.", "warning")
+    for n, title in headings:
+        if title.lower() in ("references", "bibliography", "cite this page"):
+            yield Problem(name, n, f"the page writes its own '{title}' section. Remove it: references and 'Cite this page' are generated from the citations.")
+
+    # House style, unsafe HTML, links, sentence and paragraph length.
+    paragraph: list[tuple[int, str]] = []
+
+    def end_paragraph() -> Iterator[Problem]:
+        words = sum(len(t.split()) for _, t in paragraph)
+        if words > MAX_PARAGRAPH_WORDS:
+            yield Problem(name, paragraph[0][0], f"this paragraph has {words} words. Split it: paragraphs of at most {MAX_PARAGRAPH_WORDS} words are easier to read.", "warning")
+        joined = " ".join(t for _, t in paragraph)
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z“‘\"'(])", joined):
+            count = len(sentence.split())
+            if count > MAX_SENTENCE_WORDS:
+                start = sentence.split()[:6]
+                line = next((n for n, t in paragraph if " ".join(start[:3]) in " ".join(t.split())), paragraph[0][0])
+                yield Problem(name, line, f"the sentence starting '{' '.join(start)} ...' has {count} words. Split it: sentences of at most {MAX_SENTENCE_WORDS} words are easier to follow.", "warning")
+        paragraph.clear()
+
+    for n, (line, raw) in enumerate(zip(lines, raw_lines), 1):
+        if line.strip() == "" or re.match(r"^\s*(#|[-*+] |\d+\. |!!!|\|)", line):
+            yield from end_paragraph()
+        prose = _prose(line)
+        if line.strip() and not re.match(r"^\s*(#|!!!|\|)", line):
+            paragraph.append((n, prose))
+        in_quote = re.findall(r"“[^”]*”|\"[^\"]*\"|\*[^*]+\*", line)
+        for pattern, message in HOUSE_STYLE:
+            for match in pattern.finditer(line):
+                if any(match.group(0) in q for q in in_quote):
+                    continue
+                yield Problem(name, n, message.format(match.group(0)))
+        for pattern, message in _UNSAFE_HTML[:2]:
+            for match in pattern.finditer(raw):
+                yield Problem(name, n, message.format(match.group(0), match.group(1).lower()))
+        if _JS_LINK.search(raw):
+            yield Problem(name, n, _UNSAFE_HTML[2][1])
+        for target in _LINK_RE.findall(line) + _HTML_LINK_RE.findall(line):
+            problem = _check_link(handbook, rel, target)
+            if problem:
+                yield Problem(name, n, problem)
+    yield from end_paragraph()
+
+    if spell is not None:
+        yield from spell.check(name, lines)
+
+    # Hints: glossary terms written out often but never linked.
+    if handbook.glossary is not None and _is_topic(rel):
+        linked = set(handbook.usage.terms_by_page.get(rel, []))
+        prose_text = " ".join(_prose(l) for l in lines).lower()
+        for term in handbook.glossary.terms.values():
+            if term.id in linked:
+                continue
+            count = sum(len(re.findall(rf"\b{re.escape(n.lower())}\b", prose_text)) for n in term.names if len(n) > 3)
+            if count >= 3:
+                yield Problem(name, None, f"the glossary term '{term.term}' appears {count} times but is never linked. Link its first use with {{{{ term(\"{term.id}\") }}}}.", "notice")
+
+
+def _check_link(handbook: Handbook, rel: str, target: str) -> str | None:
+    if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("#"):
+        return None
+    path = target.split("#")[0]
+    if not path:
+        return None
+    if path.startswith("/"):
+        return f"the link '{target}' starts with '/'. Link to the Markdown file relative to this page, e.g. '../roles/advocacy.md'."
+    resolved = (handbook.docs_dir / rel).parent / path
+    if not resolved.exists():
+        return f"the link '{target}' points to a page that does not exist. Check the spelling, and link to the .md file relative to this page."
+    if resolved.is_dir():
+        return f"the link '{target}' points to a folder. Link to its page instead: '{path.rstrip('/')}/index.md'."
+    return None
+
+
+class Speller:
+    """British English spelling with aspell, plus the project's word list."""
+
+    def __init__(self, wordlist: Path, names: Iterable[str] = ()):
+        self.aspell = shutil.which("aspell")
+        self.words = {w.strip() for w in wordlist.read_text(encoding="utf-8").split("\n") if w.strip() and not w.startswith("#")} if wordlist.exists() else set()
+        self.words |= set(names)  # authors' names from the bibliography are words too
+        self.lower = {w.lower() for w in self.words}
+
+    def known(self, word: str) -> bool:
+        for form in (word, re.sub(r"['’]s$", "", word)):
+            if form in self.words or form.lower() in self.lower:
+                return True
+        return False
+
+    def check(self, name: str, lines: list[str]) -> Iterator[Problem]:
+        if not self.aspell:
+            return
+        prose = [re.sub(r"\S*\d\S*|\S+\.(?:md|json|ris|bib|csv|yml|cff)\b", " ", _prose(re.sub(r"`[^`]*`", " ", l))) for l in lines]
+        result = subprocess.run([self.aspell, "--lang=en_GB", "--encoding=utf-8", "--mode=none", "-a"],
+                                input="".join("^" + p + "\n" for p in prose), capture_output=True, text=True, check=False)
+        line_no = 1
+        seen: set[tuple[int, str]] = set()
+        for out in result.stdout.split("\n")[1:]:
+            if out == "":
+                line_no += 1
+                continue
+            if out[0] in "&#":
+                word = out.split()[1]
+                if self.known(word) or (line_no, word) in seen:
+                    continue
+                seen.add((line_no, word))
+                suggestions = out.split(":", 1)[1].strip().split(", ")[:3] if ":" in out else []
+                hint = f" Did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+                yield Problem(name, line_no, f"'{word}' is not in the British English dictionary.{hint} If it is right (a name or a technical word), add it to .spelling-wordlist.txt.")
+
+
+def run_checks(handbook: Handbook, paths: Iterable[Path] | None = None, *, spelling: bool = True) -> list[Problem]:
+    """All problems for the given pages (all pages when none are given) and the data files."""
+    root = handbook.root
+    pages = sorted(handbook.docs_dir.rglob("*.md")) if not paths else [p.resolve() for p in paths if p.suffix == ".md"]
+    wanted = {handbook.docs_path(_docs_rel(handbook, p)) for p in pages}
+    problems = [p for p in handbook.problems if not p.file.endswith(".md") or p.file in wanted]
+    names: set[str] = set()
+    if handbook.bibliography is not None:
+        for item in handbook.bibliography.items.values():
+            for person in item.get("author", []) + item.get("editor", []):
+                names.update(re.findall(r"[^\W\d_]+", person.get("family", "") + " " + person.get("given", "")))
+    spell = Speller(root / ".spelling-wordlist.txt", names) if spelling else None
+    for path in pages:
+        problems.extend(check_page(handbook, path, spell))
+    if not paths and handbook.glossary is not None:
+        used = set(handbook.usage.pages_by_term)
+        for term in handbook.glossary.sorted_terms():
+            if term.id not in used:
+                problems.append(Problem(handbook.glossary.path, term.line, f"the glossary term '{term.id}' is used on no page yet. Link it where a page discusses it, or remove it if no page will.", "notice"))
+    return sorted(set(problems))
