@@ -148,6 +148,7 @@ class Bibliography:
 
     def __post_init__(self) -> None:
         self._source = CiteProcJSON([_for_citeproc(i) for i in self.items.values()])
+        self.year_suffix = _year_suffixes(self.items)
 
     def unknown_message(self, key: str) -> str:
         hint = did_you_mean(key, self.items)
@@ -163,8 +164,18 @@ class Bibliography:
         for key in keys:
             bib.register(Citation([CitationItem(key)]))
         bib.sort()
-        return [(key, _correct(str(text), style, self.items[key]))
-                for key, text in zip(bib.keys, bib.bibliography())]
+        out = []
+        for key, text in zip(bib.keys, bib.bibliography()):
+            text = _correct(str(text), style, self.items[key])
+            if key in self.year_suffix and style in ("apa", "harvard", "chicago"):
+                year = _year(self.items[key])
+                text = text.replace(year, year + self.year_suffix[key], 1)
+            out.append((key, text))
+        if any(k in self.year_suffix for k in keys):  # 2008a before 2008b
+            out.sort(key=lambda kv: (bib.keys.index(kv[0]) if kv[0] not in self.year_suffix else
+                                     min(bib.keys.index(k) for k in bib.keys if _suffix_group(self.items[k]) == _suffix_group(self.items[kv[0]])),
+                                     self.year_suffix.get(kv[0], "")))
+        return out
 
     def entry(self, key: str, style: str = "apa") -> str:
         return self.entries([key], style)[0][1]
@@ -186,7 +197,28 @@ class Bibliography:
         full = _apa_cite(self._source, key, loc) if loc else bare
         authors, _, _date = bare.rpartition(", ")
         rest = full[len(authors) + 2:] if authors else full
-        return self._initials(key) + authors, rest
+        if key in self.year_suffix:  # APA 7 (8.19): same authors, same year -> 2008a, 2008b
+            year = _year(item)
+            rest = rest.replace(year, year + self.year_suffix[key], 1)
+        return self._initials(key) + self._et_al(key, authors), rest
+
+    def _et_al(self, key: str, authors: str) -> str:
+        """APA 7 (8.18): when 'X et al.' would name two different author lists of one year,
+        name as many authors as it takes to tell them apart."""
+        if not authors.endswith("et al."):
+            return authors
+        names = [n.get("family", "") for n in self.items[key].get("author", [])]
+        year = _year(self.items[key])
+        rivals = [[n.get("family", "") for n in other.get("author", [])]
+                  for other_key, other in self.items.items()
+                  if other_key != key and _year(other) == year and len(other.get("author", [])) >= 3
+                  and [n.get("family", "") for n in other.get("author", [])][:1] == names[:1]]
+        if not rivals:
+            return authors
+        needed = 1
+        while needed < len(names) and any(r[:needed] == names[:needed] for r in rivals):
+            needed += 1
+        return ", ".join(names[:needed]) + ", et al."
 
     def _initials(self, key: str) -> str:
         """APA 7 (8.20): first authors who share a surname are told apart by their initials."""
@@ -222,6 +254,25 @@ class Bibliography:
 
     def to_json(self) -> str:
         return json.dumps(list(self.items.values()), ensure_ascii=False, indent=2) + "\n"
+
+
+def _suffix_group(item: dict[str, Any]) -> tuple:
+    names = tuple((n.get("family") or n.get("literal", ""), n.get("given", "")) for n in item.get("author") or item.get("editor") or [])
+    return (names, _year(item))
+
+
+def _year_suffixes(items: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Works with the same authors and year get letters, in order of title (APA 7, 9.47)."""
+    groups: dict[tuple, list[str]] = {}
+    for key, item in items.items():
+        if _year(item) != "n.d." and (item.get("author") or item.get("editor")):
+            groups.setdefault(_suffix_group(item), []).append(key)
+    out = {}
+    for keys in groups.values():
+        if len(keys) > 1:
+            for letter, key in zip("abcdefghijklmnopqrstuvwxyz", sorted(keys, key=lambda k: items[k]["title"].casefold())):
+                out[key] = letter
+    return out
 
 
 # citeproc-py plumbing -------------------------------------------------------------

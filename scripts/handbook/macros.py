@@ -50,6 +50,9 @@ def define_env(env: Any) -> None:
     for problem in handbook.problems:
         _report(problem)
     env.variables["handbook_version"] = handbook.version
+    page = _page_or_none(env)
+    if page is not None:  # Zensical: define_env runs once per page, with the page known
+        _attach_citation(env, handbook, page)
 
     def where(macro: str, key: str) -> tuple[str, int | None]:
         src = _src(env)
@@ -165,6 +168,8 @@ _CODE_RE = re.compile(r"^(?P<i>[ \t]*)(?P<f>`{3,}|~{3,})[^\n]*\n.*?^(?P=i)(?P=f)
 
 def on_pre_page_macros(env: Any) -> None:
     """Leave macro syntax inside code as written, so pages can show examples of it."""
+    if site_module.CURRENT is not None:
+        _strict_undefined(env, site_module.CURRENT)
     text = env.markdown
     if "{% raw" in text:
         return
@@ -174,18 +179,65 @@ def on_pre_page_macros(env: Any) -> None:
     )
 
 
-def on_post_page_macros(env: Any) -> None:
-    """Give the page's template its citation data (cite box, dates, head metadata)."""
-    handbook = site_module.CURRENT
-    src = _src(env)
-    if handbook is None or src not in handbook.pages:
+def _strict_undefined(env: Any, handbook: Any) -> None:
+    """Name the file and line of an undefined variable in one line, before mkdocs-macros stops."""
+    import jinja2
+
+    try:
+        jinja_env = env.env
+    except AttributeError:  # not created yet, or not mkdocs-macros
         return
+    if not issubclass(jinja_env.undefined, jinja2.StrictUndefined) or jinja_env.undefined.__name__ == "ReportingUndefined":
+        return
+
+    class ReportingUndefined(jinja2.StrictUndefined):
+        def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
+            name = self._undefined_name or "?"
+            src = _src(env)
+            line = None
+            try:
+                text = (handbook.docs_dir / src).read_text(encoding="utf-8")
+                line = next((n for n, l in enumerate(text.split("\n"), 1) if re.search(rf"\{{\{{[^}}]*\b{re.escape(name)}\b", l)), None)
+            except OSError:
+                pass
+            _report(Problem(handbook.docs_path(src), line, f"'{name}' is not defined. Check the spelling of the macro or variable; "
+                                                          "to show macro syntax as an example, put it in backticks."))
+            return super()._fail_with_undefined_error(*args, **kwargs)
+
+        # Jinja binds these to the method when the class is made, so bind them again.
+        __str__ = __iter__ = __len__ = __bool__ = __eq__ = __ne__ = __hash__ = __contains__ = _fail_with_undefined_error
+        __call__ = __getattr__ = __getitem__ = __add__ = __radd__ = _fail_with_undefined_error
+
+    jinja_env.undefined = ReportingUndefined
+
+
+def _page_or_none(env: Any) -> Any:
+    try:
+        return env.page
+    except AttributeError:  # mkdocs-macros: no page yet while the environment is defined
+        return None
+
+
+def _attach_citation(env: Any, handbook: Any, page: Any) -> dict | None:
+    """Give the page's template its citation data (cite box, dates, head metadata)."""
+    src = _src(env)
+    if src not in handbook.pages:
+        return None
     extra = env.conf.get("extra") or {}
     hb = page_citation(
         handbook.pages[src], src, env.conf.get("site_url") or "", handbook.version,
         (extra.get("handbook") or {}).get("licence_url", "https://creativecommons.org/licenses/by/4.0/"),
     )
-    env.page.meta["hb"] = hb
+    page.meta["hb"] = hb
+    return hb
+
+
+def on_post_page_macros(env: Any) -> None:
+    """Attach the citation data and put the page's dates under its title."""
+    handbook = site_module.CURRENT
+    hb = _attach_citation(env, handbook, env.page) if handbook is not None else None
+    if hb is None:
+        return
     dates = (f'<p class="hb-dates">First published <time datetime="{hb["created"]}">{hb["created_text"]}</time>'
              f' · Last reviewed <time datetime="{hb["reviewed"]}">{hb["reviewed_text"]}</time>'
              f' · Next review due <time datetime="{hb["next_review"]}">{hb["next_review_text"]}</time></p>')

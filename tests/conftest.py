@@ -1,0 +1,155 @@
+"""Shared fixtures: the built site (built once per test run) and small throwaway sites."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def run_mkdocs(project: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(BIN / "mkdocs"), "build", "-f", str(project / "mkdocs.yml"), "-d", str(out), *extra],
+        cwd=project, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The handbook built strictly, as `python3 dev.py build` builds it."""
+    out = tmp_path_factory.mktemp("site")
+    result = run_mkdocs(ROOT, out)
+    assert result.returncode == 0, result.stdout
+    return out
+
+
+def page(site: Path, url: str) -> BeautifulSoup:
+    """A built page by its URL path, e.g. 'roles/advocacy/'."""
+    return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+MINI_CONFIG = """
+site_name: Fixture
+site_url: https://example.org/fixture/
+strict: true
+validation:
+  omitted_files: warn
+  absolute_links: warn
+  unrecognized_links: warn
+  anchors: warn
+theme:
+  name: material
+  custom_dir: {root}/overrides
+  language: en-GB
+  font: false
+plugins:
+  - search
+  - macros:
+      module_name: {root}/scripts/handbook/macros
+      on_error_fail: true
+      on_undefined: strict
+      j2_comment_start_string: "{{##"
+      j2_comment_end_string: "##}}"
+  - htmlproofer:
+      validate_external_urls: false
+      raise_error_after_finish: true
+      ignore_urls: ["data:*"]
+markdown_extensions:
+  - attr_list
+  - admonition
+  - toc
+  - handbook.mdx
+nav:
+  - index.md
+  - roles/advocacy.md
+  - glossary/index.md
+"""
+
+FRONT = """---
+title: {title}
+description: A fixture page used by the tests of the handbook build, long enough to pass.
+authors: [contributors]
+created: 2026-11-23
+reviewed: 2026-11-23
+next_review: 2027-11-23
+---
+"""
+
+
+class MiniSite:
+    """A three-page site in a temporary folder, with the real macros and templates."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        (path / "docs" / "data").mkdir(parents=True)
+        (path / "docs" / "roles").mkdir()
+        (path / "docs" / "glossary").mkdir()
+        (path / "mkdocs.yml").write_text(MINI_CONFIG.format(root=ROOT), encoding="utf-8")
+        (path / "docs" / "data" / "authors.yml").write_text(
+            "- id: contributors\n  collective: true\n  name: Client-Centred Practice Handbook contributors\n", encoding="utf-8")
+        refs = [i for i in json.loads((ROOT / "docs" / "data" / "references.json").read_text()) if i["id"] in ("rogers1957", "tervalon1998", "careact2014")]
+        (path / "docs" / "data" / "references.json").write_text(json.dumps(refs, indent=2), encoding="utf-8")
+        (path / "docs" / "data" / "glossary.yml").write_text(textwrap.dedent("""\
+            - id: unconditional-positive-regard
+              term: unconditional positive regard
+              aliases: [positive regard]
+              definition: Warm acceptance of a person without conditions.
+              related: [empathy]
+              sources: [rogers1957]
+            - id: empathy
+              term: empathy
+              definition: Understanding another person's world as if it were your own.
+              related: [unconditional-positive-regard]
+            """), encoding="utf-8")
+        self.write("index.md", FRONT.format(title="Home") + "\n# Home\n\nSee [advocacy](roles/advocacy.md).\n")
+        self.write("roles/advocacy.md", FRONT.format(title="Advocacy") + textwrap.dedent("""
+            # Advocacy
+
+            Workers show {{ term("empathy") }} and {{ term("unconditional-positive-regard") }}
+            {{ cite("rogers1957", "p. 96") }}. {{ citet("tervalon1998") }} wrote about humility.
+
+            ## Key points
+
+            - One point.
+            """))
+        self.write("glossary/index.md", FRONT.format(title="Glossary") + "\n# Glossary\n\n{{ glossary_page() }}\n")
+
+    def write(self, rel: str, text: str) -> None:
+        target = self.path / "docs" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+    def read(self, rel: str) -> str:
+        return (self.path / "docs" / rel).read_text(encoding="utf-8")
+
+    def build(self) -> subprocess.CompletedProcess:
+        return run_mkdocs(self.path, self.path / "site")
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> MiniSite:
+    return MiniSite(tmp_path / "mini")
+
+
+def problem_lines(output: str) -> list[str]:
+    """The handbook's own one-line messages in a build's output."""
+    lines = []
+    for line in output.splitlines():
+        line = line.strip()
+        for prefix in ("WARNING -", "ERROR -"):
+            if line.startswith(prefix):
+                line = line[len(prefix):].strip()
+        if line.startswith("docs/"):
+            lines.append(line)
+    return lines
