@@ -76,7 +76,7 @@ def validate_front_matter(
     yaml_text, _ = split_front_matter(text)
     if yaml_text is None:
         return None, [Problem(path, 1, "has no front matter. Start the file with a '---' block "
-                                       "(copy it from docs/about/page-template.md).")]
+                                       "(copy it from scripts/templates/page.md, or run `python3 dev.py new`).")]
     try:
         data = load_yaml(yaml_text) or LineDict()
     except yaml.YAMLError as error:
