@@ -34,7 +34,7 @@ HOUSE_STYLE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bperson[- ]center(ed|edness)\b", re.I),
      "'person-centered' is US spelling. Write 'person-centred' (keep the US spelling only inside a quoted title)."),
     (re.compile(r"\bthe (homeless|disabled|elderly|mentally ill|handicapped)\b", re.I),
-     "'the {0}' turns people into a category. Write about people first, e.g. 'people experiencing homelessness', 'disabled people', 'older people', 'people with mental health problems'."),
+     "'{0}' turns people into a category. Write about people first, e.g. 'people experiencing homelessness', 'disabled people', 'older people', 'people with mental health problems'."),
     (re.compile(r"\bsuffer(s|ing|ed)? from\b", re.I),
      "'suffers from' casts people as victims. Write 'has', 'lives with' or 'experiences'."),
     (re.compile(r"\b(wheelchair[- ]bound|confined to a wheelchair)\b", re.I),
@@ -183,6 +183,10 @@ def check_page(handbook: Handbook, path: Path, spell: "Speller | None") -> Itera
                 yield Problem(name, None, f"the glossary term '{term.term}' appears {count} times but is never linked. Link its first use with {{{{ term(\"{term.id}\") }}}}.", "notice")
 
 
+#: Files the build writes (see macros.on_post_build); links to them are fine.
+GENERATED = {"data/glossary.json", "data/glossary.csv", "data/references.bib", "data/references.ris"}
+
+
 def _check_link(handbook: Handbook, rel: str, target: str) -> str | None:
     if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("#"):
         return None
@@ -192,6 +196,8 @@ def _check_link(handbook: Handbook, rel: str, target: str) -> str | None:
     if path.startswith("/"):
         return f"the link '{target}' starts with '/'. Link to the Markdown file relative to this page, e.g. '../roles/advocacy.md'."
     resolved = (handbook.docs_dir / rel).parent / path
+    if resolved.resolve().relative_to(handbook.docs_dir).as_posix() in GENERATED:
+        return None
     if not resolved.exists():
         return f"the link '{target}' points to a page that does not exist. Check the spelling, and link to the .md file relative to this page."
     if resolved.is_dir():
