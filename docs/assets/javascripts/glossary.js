@@ -10,7 +10,7 @@
  */
 (function () {
   "use strict";
-  var openTip = null, openLink = null, closeTimer = null, lastPointer = "mouse";
+  var openTip = null, openLink = null, closeTimer = null, lastPointer = "mouse", openBeforeTap = false;
 
   function tipFor(link) {
     var id = link.getAttribute("aria-describedby");
@@ -66,7 +66,11 @@
     return target && target.closest ? target.closest("a.hb-term") : null;
   }
 
-  document.addEventListener("pointerdown", function (event) { lastPointer = event.pointerType || "mouse"; }, true);
+  document.addEventListener("pointerdown", function (event) {
+    lastPointer = event.pointerType || "mouse";
+    // Was this term's definition already showing before this tap (the tap itself focuses the link)?
+    openBeforeTap = !!openLink && openLink === termLink(event.target);
+  }, true);
 
   document.addEventListener("mouseover", function (event) {
     var link = termLink(event.target);
@@ -98,15 +102,17 @@
     }
   }, true);
 
-  document.addEventListener("click", function (event) {
+  // Capture on window, before Material's instant navigation sees the click.
+  window.addEventListener("click", function (event) {
     var link = termLink(event.target);
-    if (link && lastPointer === "touch" && openLink !== link) {
+    if (link && lastPointer === "touch" && !openBeforeTap) {
       event.preventDefault();  // first tap shows the definition; a second tap follows the link
+      event.stopPropagation();
       open(link);
       return;
     }
     if (openTip && !link && !(event.target.closest && event.target.closest(".hb-tip"))) close();
-  });
+  }, true);
 
   window.addEventListener("resize", function () { if (openLink) position(openLink, openTip); });
   if (window.document$) window.document$.subscribe(close);  // Material's instant navigation

@@ -1,0 +1,206 @@
+"""The site in a real browser: Debian's chromium, driven by Playwright (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+import urllib.parse
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+CHROMIUM = os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium")
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by `python3 dev.py test`")]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-sync", "--disable-quic"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light", base_url=server)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.rstrip("/"))
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_home_page_loads(page: Page) -> None:
+    page.goto("")
+    expect(page).to_have_title("Client-centred practice in social work - Client-Centred Practice Handbook")
+    expect(page.locator("article h1")).to_have_count(1)
+
+
+def test_first_tab_focuses_skip_to_content(page: Page) -> None:
+    page.goto("roles/advocacy/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => [document.activeElement.textContent.trim(), document.activeElement.getAttribute('href')]")
+    assert focused[0] == "Skip to content" and focused[1].endswith("#advocacy")
+
+
+def test_search_shows_results(page: Page) -> None:
+    page.goto("")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator(".md-search__input").press_sequentially("advocacy", delay=40)
+    results = page.locator(".md-search-result__item")
+    expect(results.first).to_be_visible(timeout=15000)
+    assert results.count() >= 3
+    assert "Advocacy" in page.locator(".md-search-result").inner_text()
+
+
+def test_palette_toggle_by_keyboard_and_the_choice_survives_a_reload(page: Page) -> None:
+    page.goto("")
+    assert page.locator("body").get_attribute("data-md-color-media") == "(prefers-color-scheme)"
+    toggle = page.get_by_role("button", name="Switch to light mode")
+    toggle.focus()
+    page.keyboard.press("Enter")  # system preference -> light
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "default")
+    expect(page.get_by_role("button", name="Switch to dark mode")).to_be_focused()
+    page.keyboard.press(" ")      # light -> dark
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    page.reload()
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    expect(page.get_by_role("button", name="Switch to system preference")).to_be_visible()
+
+
+def _tip(page: Page):
+    return page.locator(".hb-tip.is-open")
+
+
+def test_definition_opens_on_hover_stays_on_the_tip_and_closes_with_escape(page: Page) -> None:
+    page.goto("roles/advocacy/")
+    link = page.locator("a.hb-term").first
+    link.scroll_into_view_if_needed()
+    link.hover()
+    tip = _tip(page)
+    expect(tip).to_be_visible()
+    expect(tip).to_have_attribute("id", link.get_attribute("aria-describedby"))
+    box = tip.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=8)  # onto the definition
+    page.wait_for_timeout(500)
+    expect(tip).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator(".hb-tip.is-open")).to_have_count(0)
+
+
+def test_definition_opens_on_keyboard_focus_and_is_the_links_description(page: Page) -> None:
+    page.goto("roles/advocacy/")
+    link = page.locator("a.hb-term").first
+    link.focus()
+    expect(_tip(page)).to_be_visible()
+    description = page.evaluate(
+        "(el) => document.getElementById(el.getAttribute('aria-describedby')).textContent", link.element_handle())
+    assert "Glossary entry" in description and len(description) > 60
+    page.keyboard.press("Escape")
+    expect(page.locator(".hb-tip.is-open")).to_have_count(0)
+    expect(link).to_be_focused()
+
+
+def test_definition_opens_on_tap_and_a_second_tap_follows_the_link(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport={"width": 412, "height": 900}, has_touch=True, is_mobile=True, base_url=server)
+    page = context.new_page()
+    page.goto("roles/advocacy/")
+    link = page.locator("a.hb-term").first
+    link.scroll_into_view_if_needed()
+    link.tap()
+    expect(page.locator(".hb-tip.is-open")).to_be_visible()
+    assert page.url.endswith("/roles/advocacy/")
+    link.tap()
+    page.wait_for_url("**/glossary/**")
+    context.close()
+
+
+def test_without_javascript_a_term_leads_to_its_entry(browser: Browser, server: str) -> None:
+    context = browser.new_context(java_script_enabled=False, base_url=server)
+    page = context.new_page()
+    page.goto("roles/advocacy/")
+    expect(page.locator(".hb-defs")).to_be_hidden()
+    link = page.locator("a.hb-term").first
+    term = link.get_attribute("data-term")
+    link.click()
+    page.wait_for_url(f"**/glossary/#{term}")
+    context.close()
+
+
+def test_copy_button_copies_the_citation(page: Page) -> None:
+    page.goto("roles/advocacy/")
+    button = page.locator("button.hb-copy[data-copy=hb-cite-apa]")
+    button.scroll_into_view_if_needed()
+    button.click()
+    expect(page.locator(".hb-copy-status")).to_contain_text("APA 7th edition citation copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("Client-Centred Practice Handbook contributors. (2026). Advocacy. In Client-Centred Practice Handbook")
+    assert copied == page.locator("#hb-cite-apa").get_attribute("data-plain")
+
+
+def test_copy_buttons_work_by_keyboard(page: Page) -> None:
+    page.goto("roles/advocacy/")
+    button = page.locator("button.hb-copy[data-copy=hb-cite-harvard]")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".hb-copy-status")).to_contain_text("Harvard (Cite Them Right) citation copied")
+
+
+def test_print_leaves_out_definitions_and_buttons(page: Page) -> None:
+    page.goto("roles/advocacy/")
+    page.locator("a.hb-term").first.hover()
+    page.emulate_media(media="print")
+    expect(page.locator(".hb-tip.is-open")).to_be_hidden()
+    expect(page.locator("button.hb-copy").first).to_be_hidden()
+    expect(page.locator("#hb-cite-apa")).to_be_visible()
+
+
+def test_pages_request_nothing_from_other_hosts(page: Page, server: str) -> None:
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urllib.parse.urlparse(request.url).hostname))
+    for url in ("", "roles/advocacy/", "glossary/", "references/"):
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+    assert hosts == {"127.0.0.1"}
+
+
+@pytest.mark.parametrize("url", ["", "roles/advocacy/", "client/language/", "glossary/", "references/", "about/cite/"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations(page: Page, url: str, scheme: str) -> None:
+    page.emulate_media(color_scheme=scheme)
+    page.goto(url)
+    if scheme == "dark":
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_axe_with_a_definition_open(page: Page) -> None:
+    page.goto("roles/advocacy/")
+    page.locator("a.hb-term").first.focus()
+    expect(page.locator(".hb-tip.is-open")).to_be_visible()
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert results.violations_count == 0, results.generate_report()
