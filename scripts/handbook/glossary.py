@@ -183,17 +183,26 @@ def _label(data: list, line: int | None) -> str:
     return ""
 
 
-def term_link_html(term: Term, text: str, href: str) -> str:
-    """The inline link a page shows for a term; the definition is attached by id."""
-    return (f'<a class="hb-term" href="{esc(href)}" data-term="{esc(term.id)}" '
-            f'aria-describedby="hb-def-{esc(term.id)}">{esc(text)}</a>')
+def term_link_markdown(term: Term, text: str, target: str) -> str:
+    """The inline link a page shows for a term; the definition is attached by id.
+
+    Written as a Markdown link to the glossary's source file (with attr_list attributes),
+    so MkDocs and Zensical both turn it into the right URL, and MkDocs checks the anchor.
+    """
+    label = text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return (f'[{label}]({target}#{term.id}){{ .hb-term data-term="{term.id}" '
+            f'aria-describedby="hb-def-{term.id}" }}')
 
 
-TERM_LINK_RE = re.compile(r'<a class="hb-term" [^>]*data-term="([a-z0-9-]+)"')
+TERM_LINK_RE = re.compile(r'data-term="([a-z0-9-]+)"')
 
 
-def definitions_html(glossary: Glossary, term_ids: Iterable[str], glossary_href: str) -> str:
-    """The hidden definitions a page's term links point at (one per term, in page order)."""
+def definitions_html(glossary: Glossary, term_ids: Iterable[str]) -> str:
+    """The hidden definitions a page's term links point at (one per term, in page order).
+
+    The "Glossary entry" link gets its address from the term link in the browser
+    (glossary.js): raw HTML addresses are not rewritten alike by MkDocs and Zensical.
+    """
     items = []
     for term_id in dict.fromkeys(term_ids):
         term = glossary.terms.get(term_id)
@@ -203,7 +212,7 @@ def definitions_html(glossary: Glossary, term_ids: Iterable[str], glossary_href:
             f'<span class="hb-tip" role="tooltip" id="hb-def-{esc(term.id)}">'
             f'<strong class="hb-tip__term">{esc(term.term)}</strong> '
             f'<span class="hb-tip__def">{esc(term.definition)}</span> '
-            f'<a class="hb-tip__more" href="{esc(glossary_href)}#{esc(term.id)}" tabindex="-1">Glossary entry</a></span>'
+            f'<a class="hb-tip__more" tabindex="-1">Glossary entry</a></span>'
         )
     if not items:
         return ""

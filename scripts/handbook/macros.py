@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
+import posixpath
 import re
 from pathlib import Path
 from typing import Any, Callable
 
 from handbook import site as site_module
-from handbook.errors import Problem
-from handbook.glossary import term_link_html
+from handbook.errors import Problem, github_annotation
+from handbook.glossary import term_link_markdown
 from handbook.render import (
     bibliography_page_html, cite_html, citet_html, glossary_page_html, page_citation, section_pages_html,
 )
@@ -32,6 +34,8 @@ def _report(problem: Problem) -> None:
     if line not in _reported:  # Zensical loads the module for every page: say each thing once
         _reported.add(line)
         log.warning(line)
+        if os.environ.get("GITHUB_ACTIONS") == "true":  # shown on the pull request's diff
+            print(github_annotation(problem), flush=True)
 
 
 def _src(env: Any) -> str:
@@ -80,8 +84,8 @@ def define_env(env: Any) -> None:
             path, line = where("term", term_id)
             _report(Problem(path, line, handbook.glossary.unknown_message(term_id)))
             return esc(text or term_id)
-        href = relative_url(_src(env), GLOSSARY_PAGE, entry.id)
-        return term_link_html(entry, text or entry.term, href)
+        target = posixpath.relpath(GLOSSARY_PAGE, posixpath.dirname(_src(env)) or ".")
+        return term_link_markdown(entry, text or entry.term, target)
 
     def _refs(args: tuple) -> list[tuple[str, str | None]]:
         refs: list[tuple[str, str | None]] = []

@@ -42,15 +42,9 @@ class _Appendix(Preprocessor):
             if refs:
                 extra += ["", "## References", "", refs, ""]
         if terms and handbook.glossary is not None:
-            first_href = TERM_HREF_RE.search(text)
-            glossary_href = first_href.group(1).split("#")[0] if first_href else "/glossary/"
-            extra += ["", definitions_html(handbook.glossary, terms, glossary_href), ""]
+            extra += ["", definitions_html(handbook.glossary, terms), ""]
         return lines + extra
 
-
-import re  # noqa: E402  (kept next to its only use)
-
-TERM_HREF_RE = re.compile(r'<a class="hb-term" href="([^"]+)"')
 
 
 class HandbookExtension(Extension):

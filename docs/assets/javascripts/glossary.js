@@ -39,6 +39,8 @@
     if (openTip && openTip !== tip) close();
     var defs = tip.closest(".hb-defs");
     if (defs) defs.hidden = false;
+    var more = tip.querySelector(".hb-tip__more");
+    if (more) more.href = link.href;
     tip.classList.add("is-open");
     openTip = tip; openLink = link;
     link.setAttribute("aria-expanded", "true");

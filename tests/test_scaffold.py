@@ -1,0 +1,53 @@
+"""`python3 dev.py new` writes a page that passes the checks and builds."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, page, run_mkdocs
+
+
+def copy_project(dest: Path) -> Path:
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    for rel in files:
+        if (ROOT / rel).is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / rel, dest / rel)
+    return dest
+
+
+def test_new_page_is_created_listed_checked_and_built(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    result = subprocess.run(
+        [sys.executable, "scripts/new_page.py", "--section", "relationship", "--slug", "trust", "--title", "Establishing trust: first steps",
+         "--description", "How social workers build trust with the people they work with, and why it matters."],
+        cwd=project, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    assert "Created docs/relationship/trust.md and added it to the navigation in mkdocs.yml." in result.stdout
+    text = (project / "docs/relationship/trust.md").read_text()
+    assert text.startswith('---\ntitle: "Establishing trust: first steps"\n')
+    for heading in ("## Learning outcomes", "## Critical perspectives", "## Key points", "## Reflective questions", "## Further reading"):
+        assert heading in text
+    assert "      - relationship/index.md\n      - relationship/trust.md\n" in (project / "mkdocs.yml").read_text()
+    check = subprocess.run([sys.executable, "scripts/check.py", "--root", str(project), "--no-spelling", "docs/relationship/trust.md"],
+                           cwd=project, capture_output=True, text=True)
+    assert "0 error(s)" in check.stdout, check.stdout
+    build = run_mkdocs(project, tmp_path / "site")
+    assert build.returncode == 0, build.stdout
+    html = page(tmp_path / "site", "relationship/trust")
+    assert html.find("h1").get_text(strip=True).startswith("Establishing trust: first steps")
+    assert [a.get_text() for a in page(tmp_path / "site", "relationship").select("ul.hb-section-pages a")] == ["Establishing trust: first steps"]
+
+
+def test_new_page_refuses_bad_input_in_plain_words(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    result = subprocess.run([sys.executable, "scripts/new_page.py", "--section", "relationships", "--slug", "trust", "--title", "T",
+                             "--description", "x" * 60], cwd=project, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert result.returncode != 0
+    assert "new page: 'relationships' is not a section. Choose one of: client, roles, relationship, challenges, approach, practice." in result.stderr
+    result = subprocess.run([sys.executable, "scripts/new_page.py", "--section", "roles", "--slug", "advocacy", "--title", "T",
+                             "--description", "x" * 60], cwd=project, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert "new page: docs/roles/advocacy.md already exists. Choose another slug, or edit that page." in result.stderr
