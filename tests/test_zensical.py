@@ -63,3 +63,13 @@ def test_cite_box_dates_and_head_metadata(zensical_site: Path) -> None:
 def test_macro_examples_stay_as_written(zensical_site: Path) -> None:
     codes = [c.get_text() for c in page(zensical_site, "about/style-guide").select("code")]
     assert '{{ term("empathy") }}' in codes
+
+
+def test_a_content_problem_stops_a_zensical_build(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    advocacy = project / "docs/roles/advocacy.md"
+    advocacy.write_text(advocacy.read_text().replace('term("power")', 'term("powr")', 1))
+    result = subprocess.run([str(Path(sys.executable).parent / "zensical"), "build", "--clean"], cwd=project, env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
+    assert result.returncode != 0
+    assert "docs/roles/advocacy.md:14: unknown glossary term 'powr'. Did you mean 'power'?" in result.stdout

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from handbook import site as site_module
-from handbook.errors import Problem, github_annotation
+from handbook.errors import ContentError, Problem, github_annotation
 from handbook.glossary import term_link_markdown
 from handbook.render import (
     bibliography_page_html, cite_html, citet_html, glossary_page_html, page_citation, section_pages_html,
@@ -26,6 +26,8 @@ from handbook.bibliography import LOCATOR_RE
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 _reported: set[str] = set()
+#: Zensical does not (yet) fail a build on logged warnings, so there a problem stops it.
+_fail_fast = False
 GLOSSARY_PAGE = "glossary/index.md"
 
 
@@ -36,6 +38,8 @@ def _report(problem: Problem) -> None:
         log.warning(line)
         if os.environ.get("GITHUB_ACTIONS") == "true":  # shown on the pull request's diff
             print(github_annotation(problem), flush=True)
+    if _fail_fast:
+        raise ContentError([problem])
 
 
 def _src(env: Any) -> str:
@@ -45,6 +49,8 @@ def _src(env: Any) -> str:
 
 
 def define_env(env: Any) -> None:
+    global _fail_fast
+    _fail_fast = type(env).__module__.startswith("zensical")
     root = Path(env.project_dir)
     docs_dir = Path(env.conf.get("docs_dir", "docs"))
     if not docs_dir.is_absolute():
@@ -67,6 +73,8 @@ def define_env(env: Any) -> None:
         def wrapper(*args: Any, **kwargs: Any) -> str:
             try:
                 return func(*args, **kwargs)
+            except ContentError:
+                raise
             except Exception as error:  # one line with file and line, then the strict build fails
                 key = str(args[0]) if args else ""
                 path, line = where(func.__name__, key)
