@@ -104,6 +104,8 @@ def test_author_names_for_reference_managers() -> None:
     person = Author(id="x", family="van der Berg", given="Anna")
     assert person.inverted == "van der Berg, Anna" and person.display == "Anna van der Berg"
     assert AUTHORS["contributors"].inverted == "Client-Centred Practice Handbook contributors"
+    assert person.highwire == "van der Berg, Anna"
+    assert AUTHORS["contributors"].highwire == "Client-Centred Practice Handbook contributors,"
 
 
 def test_problem_lines_and_github_annotations() -> None:

@@ -124,7 +124,8 @@ def test_head_metadata_for_reference_managers(site: Path) -> None:
     html = page(site, "roles/advocacy")
     url = f"{SITE_URL}roles/advocacy/"
     assert meta(html, "citation_title") == ["Advocacy"]
-    assert meta(html, "citation_author") == ["Client-Centred Practice Handbook contributors"]
+    # The trailing comma keeps the collective whole in Zotero (see Author.highwire).
+    assert meta(html, "citation_author") == ["Client-Centred Practice Handbook contributors,"]
     assert meta(html, "citation_publication_date") == ["2026/11/23"]
     assert meta(html, "citation_online_date") == ["2026/11/23"]
     assert meta(html, "citation_inbook_title") == ["Client-Centred Practice Handbook"]

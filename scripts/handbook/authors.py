@@ -65,6 +65,13 @@ class Author:
         """As reference managers want it: "Family, Given" (a collective stays whole)."""
         return self.literal or f"{self.family}, {self.given}"
 
+    @property
+    def highwire(self) -> str:
+        """For ``citation_author``: Zotero's Embedded Metadata translator splits a name without
+        a comma at its last space ("contributors, Client-Centred ..."); with a trailing comma
+        it keeps a collective whole as the family name, with no given name."""
+        return f"{self.literal}," if self.literal else self.inverted
+
     def csl(self) -> dict[str, str]:
         return {"literal": self.literal} if self.literal else {"family": self.family, "given": self.given}
 

@@ -153,7 +153,8 @@ def page_citation(front: FrontMatter, src: str, site_url: str, version: str, lic
     slug = url_for(src).strip("/").replace("/", "-") or "home"
     bibtex = to_bibtex([{**item, "id": f"ccph-{slug}"}])
     ris = to_ris([{**item, "id": f"ccph-{slug}"}])
-    authors = [{"display": a.display, "inverted": a.inverted, "collective": a.collective, "orcid": a.orcid} for a in front.authors]
+    authors = [{"display": a.display, "inverted": a.inverted, "highwire": a.highwire, "collective": a.collective, "orcid": a.orcid}
+               for a in front.authors]
     jsonld = {
         "@context": "https://schema.org", "@type": "Article", "headline": front.title,
         "name": front.title, "description": front.description, "url": url, "inLanguage": "en-GB",
