@@ -114,6 +114,7 @@ def test_unknown_key_suggests(tmp_path: Path) -> None:
     ("baswnd", None, "British Association of Social Workers, n.d."),       # no date
     ("rogers1957", "p. 96", "Rogers, 1957, p. 96"),                        # page
     ("rogers1957", "pp. 95-103", "Rogers, 1957, pp. 95–103"),              # page range
+    ("rogers1957", "p.96", "Rogers, 1957, p. 96"),                         # written without a space
     ("careact2014", "s. 67", "Care Act 2014, s. 67"),                      # statute and section
     ("mca2005", "ss. 35-41", "Mental Capacity Act 2005, ss. 35–41"),       # sections
     ("mclaughlin2009", None, "H. McLaughlin, 2009"),                       # same surname: initials

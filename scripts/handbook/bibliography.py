@@ -127,7 +127,7 @@ _LOCATOR_LABELS = {
     "chapter": "chapter", "s": "section", "ss": "section", "sec": "section", "section": "section",
     "para": "paragraph", "paras": "paragraph", "paragraph": "paragraph", "fig": "figure",
 }
-LOCATOR_RE = re.compile(r"^(p|pp|page|pages|ch|chap|chapter|s|ss|sec|section|para|paras|paragraph|fig)\.?\s+(\S.*)$")
+LOCATOR_RE = re.compile(r"^(p|pp|page|pages|ch|chap|chapter|s|ss|sec|section|para|paras|paragraph|fig)(?:\.\s*|\s+)((?:\d|[ivxlc]+\b)\S*.*)$")
 
 
 def parse_locator(text: str) -> Locator | None:
