@@ -137,7 +137,7 @@ def check_page(handbook: Handbook, path: Path, spell: "Speller | None") -> Itera
         if words > MAX_PARAGRAPH_WORDS:
             yield Problem(name, paragraph[0][0], f"this paragraph has {words} words. Split it: paragraphs of at most {MAX_PARAGRAPH_WORDS} words are easier to read.", "warning")
         joined = " ".join(t for _, t in paragraph)
-        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z“‘\"'(])", joined):
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[^a-z\s])", joined):
             count = len(sentence.split())
             if count > MAX_SENTENCE_WORDS:
                 start = sentence.split()[:6]
