@@ -129,6 +129,7 @@ def main(argv: list[str]) -> int:
         return 1
     if command == "serve":
         env = sync()
+        env["HANDBOOK_SITE_URL"] = "http://127.0.0.1:8000/"  # preview at the root, not under /handbook/
         return run(VENV / "bin" / "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", "--livereload", *args, env=env, check=False)
     if command == "build":
         env = sync()

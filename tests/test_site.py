@@ -17,7 +17,12 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT, page
 
-CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
+class _ConfigLoader(yaml.BaseLoader):
+    """mkdocs.yml as a build without HANDBOOK_SITE_URL reads it: !ENV gives its default."""
+
+
+_ConfigLoader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
+CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=_ConfigLoader)
 SITE_URL = CONFIG["site_url"]
 IA_URLS = re.findall(r"^\| `(/[^`]*)` \|", (ROOT.parent / "shared" / "IA.md").read_text()) if (ROOT.parent / "shared" / "IA.md").exists() else []
 
