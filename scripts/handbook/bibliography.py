@@ -290,11 +290,6 @@ def _for_citeproc(item: dict[str, Any]) -> dict[str, Any]:
             out[key] = str(out[key])
     if item.get("type") == "legislation" and "number" in out:
         out.pop("number")  # APA renders UK chapter numbers as US "Pub. L. No."; the URL identifies the Act
-    if "editor" in out and "author" not in out and item.get("type") == "book":
-        # citeproc-py prints the editors twice for an edited book (as author and again as
-        # editor); giving it the editors once, as the 'author' with the editor role shown
-        # by the style's substitute, is what the CSL spec intends.
-        pass
     return out
 
 
@@ -331,14 +326,15 @@ def _correct(text: str, style: str, item: dict[str, Any]) -> str:
         text = re.sub(rf"\s*Edited by (?:[^<]*?){last}\.", "", text, count=1)
     if style == "apa":
         text = text.replace("(eds.)", "(Eds.)").replace("(ed.)", "(Ed.)")
-    # 3. APA and Chicago print UK Acts as US public laws; write the Act as UK practice does.
+    # 3. APA and Chicago print UK Acts as US public laws; write the Act as UK practice does:
+    #    "Care Act 2014, c. 23. URL" (APA) and "Care Act 2014. 2014. c. 23. URL." (Chicago).
     if item.get("type") == "legislation" and style in ("apa", "chicago"):
-        year = _year(item)
-        tail = f" {item['URL']}" if item.get("URL") else ""
-        text = f"{esc(item['title'])}{', ' + esc(str(item['number'])) if item.get('number') else ''}.{tail}" if style == "apa" \
-            else f"{esc(item['title'])}. {year}.{' ' + esc(str(item['number'])) + '.' if item.get('number') else ''}{tail}"
-        if tail and not text.endswith("."):
-            text += "" if style == "apa" else "."
+        number = f"{esc(str(item['number']))}" if item.get("number") else ""
+        url = item.get("URL", "")
+        if style == "apa":
+            text = f"{esc(item['title'])}{', ' + number if number else ''}." + (f" {url}" if url else "")
+        else:
+            text = f"{esc(item['title'])}. {_year(item)}." + (f" {number}." if number else "") + (f" {url}." if url else "")
     # 4. DOIs and URLs become links.
     text = _URL_RE.sub(lambda m: f'<a href="{m.group(1)}">{m.group(1)}</a>', text)
     return text.strip()
