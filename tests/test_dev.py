@@ -1,0 +1,42 @@
+"""dev.py, the set-up behind the README's two commands."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from conftest import ROOT
+
+spec = importlib.util.spec_from_file_location("dev", ROOT / "dev.py")
+dev = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(dev)
+
+
+def test_without_root_it_says_in_one_sentence_what_to_install(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setattr(dev, "_missing_system_packages", lambda: ["aspell-en", "chromium"])
+    monkeypatch.setattr(dev.os, "geteuid", lambda: 1000)
+    monkeypatch.delenv("HANDBOOK_APT_SUDO", raising=False)
+    with pytest.raises(SystemExit) as exit_info:
+        dev.system_packages()
+    assert exit_info.value.code == 1
+    assert capsys.readouterr().out == (
+        "dev.py: the tests need Debian packages that are missing: install them with "
+        "`sudo apt-get install aspell-en chromium` and run this command again.\n")
+
+
+def test_nothing_to_install_means_no_apt(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dev, "_missing_system_packages", lambda: [])
+    monkeypatch.setattr(dev, "run", lambda *a, **k: pytest.fail("apt-get should not run"))
+    dev.system_packages()
+
+
+def test_it_never_downloads_a_browser() -> None:
+    source = (ROOT / "dev.py").read_text()
+    assert "playwright install" not in source and "chromium" in source
+    assert '"uv=={UV_VERSION}"' in source.replace("f\"uv=={UV_VERSION}\"", '"uv=={UV_VERSION}"') and "--locked" in source
+
+
+def test_unknown_command(capsys: pytest.CaptureFixture) -> None:
+    assert dev.main(["sevre"]) == 2
+    assert "unknown command 'sevre'" in capsys.readouterr().out
