@@ -244,3 +244,14 @@ def test_no_page_promises_what_is_not_there(site: Path) -> None:
     for path in all_pages(site):
         text = BeautifulSoup(path.read_text(), "html.parser").get_text().lower()
         assert "coming soon" not in text and "lorem ipsum" not in text and "todo" not in text.split(), path
+
+
+def test_navigation_follows_the_plan(site: Path) -> None:
+    html = page(site, "roles/advocacy")
+    tabs = [a.get_text(strip=True) for a in html.select("nav.md-tabs a.md-tabs__link")]
+    assert tabs == ["Home", "Who is the client?", "Roles", "Relationship", "Challenges", "Approach",
+                    "Case studies", "Glossary", "References", "About"]
+    section = [a.get_text(strip=True) for a in html.select("nav.md-nav--primary .md-nav__item--active .md-nav__link")]
+    assert {"Empowerment", "Support and guidance", "Advocacy"} <= set(section)
+    footer = [a.get_text(" ", strip=True) for a in html.select("nav.md-footer__inner a")]
+    assert any("Support and guidance" in f for f in footer)  # footer navigation to the previous page
