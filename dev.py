@@ -124,7 +124,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 0
     command, args = argv[0], argv[1:]
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs on whatever python3 the reader has
         say("the handbook needs Python 3.11 or newer.")
         return 1
     if command == "serve":

@@ -8,7 +8,7 @@ import os
 import threading
 import urllib.parse
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe

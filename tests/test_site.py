@@ -10,7 +10,6 @@ import urllib.parse
 from pathlib import Path
 
 import bibtexparser
-import pytest
 import rispy
 import yaml
 from bs4 import BeautifulSoup

@@ -64,3 +64,9 @@ def test_ci_runs_the_readme_commands() -> None:
     assert "python3 dev.py test" in readme and "python3 dev.py serve" in readme
     assert "python3 dev.py test" in (ROOT / ".ci" / "run").read_text()
     assert "python3 dev.py test" in (ROOT / ".github/workflows/ci.yml").read_text()
+
+
+def test_python_code_passes_ruff() -> None:
+    ruff = Path(sys.executable).parent / "ruff"
+    result = subprocess.run([str(ruff), "check", "scripts", "tests", "dev.py"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout

@@ -12,7 +12,8 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 import bibtexparser
 import rispy
@@ -276,7 +277,7 @@ def _year_suffixes(items: dict[str, dict[str, Any]]) -> dict[str, str]:
 
 
 # citeproc-py plumbing -------------------------------------------------------------
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _style(name: str) -> CitationStylesStyle:
     _, csl, locale = STYLES[name]
     return CitationStylesStyle(get_style_filepath(csl), locale=locale, validate=False)

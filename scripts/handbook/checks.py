@@ -11,7 +11,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from .bibliography import LOCATOR_RE
 from .errors import Problem
@@ -88,7 +88,7 @@ def _prose(line: str) -> str:
     return line
 
 
-def check_page(handbook: Handbook, path: Path, spell: "Speller | None") -> Iterator[Problem]:
+def check_page(handbook: Handbook, path: Path, spell: Speller | None) -> Iterator[Problem]:
     rel = _docs_rel(handbook, path)
     name = handbook.docs_path(rel)
     text = path.read_text(encoding="utf-8")

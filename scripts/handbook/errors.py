@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Iterable
+from collections.abc import Iterable
 
 __all__ = ["ContentError", "Problem", "github_annotation", "format_problems"]
 
@@ -23,7 +23,7 @@ class Problem:
     message: str
     severity: str = "error"  # "error" fails a check; "notice" is advice only
 
-    def __lt__(self, other: "Problem") -> bool:
+    def __lt__(self, other: Problem) -> bool:
         return self.sort_key() < other.sort_key()
 
     def sort_key(self) -> tuple[str, int, str]:

@@ -13,7 +13,8 @@ import os
 import posixpath
 import re
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from handbook import site as site_module
 from handbook.errors import ContentError, Problem, github_annotation
@@ -21,7 +22,7 @@ from handbook.glossary import term_link_markdown
 from handbook.render import (
     bibliography_page_html, cite_html, citet_html, glossary_page_html, page_citation, section_pages_html,
 )
-from handbook.text import esc, relative_url
+from handbook.text import esc
 from handbook.bibliography import LOCATOR_RE
 
 log = logging.getLogger("mkdocs.plugins.handbook")

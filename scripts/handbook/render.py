@@ -7,7 +7,8 @@ import datetime as dt
 import json
 import re
 import urllib.parse
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from .bibliography import STYLES, Bibliography, _plain, to_bibtex, to_ris
 from .glossary import Glossary

@@ -22,7 +22,7 @@ from .usage import UsageIndex, scan
 __all__ = ["Handbook", "load_handbook", "handbook_version", "CURRENT"]
 
 #: The handbook of the build in progress, set by the macros module for the Markdown extension.
-CURRENT: "Handbook | None" = None
+CURRENT: Handbook | None = None
 
 #: Pages with no front matter of their own (generated or utility pages).
 EXEMPT = {"404.md"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import html
 import posixpath
-from typing import Iterable
+from collections.abc import Iterable
 
 __all__ = ["url_for", "relative_url", "did_you_mean", "esc"]
 
