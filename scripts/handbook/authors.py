@@ -15,7 +15,7 @@ import yaml
 
 from .errors import ContentError, Problem
 from .schema import plain_errors
-from .yamlsource import LineDict, load_yaml, yaml_error_line
+from .yamlsource import line_at, load_yaml, yaml_error_line
 
 __all__ = ["Author", "load_authors", "orcid_is_valid"]
 
@@ -96,16 +96,8 @@ def load_authors(path: Path, display: str | None = None) -> dict[str, Author]:
     except yaml.YAMLError as error:
         raise ContentError([Problem(name, yaml_error_line(error), f"is not valid YAML: {error.problem}.")]) from None
 
-    def line_of(p: list) -> int | None:
-        node = data
-        line = 1
-        for part in p:
-            if isinstance(node, LineDict):
-                line = node.line_of(str(part))
-            elif isinstance(node, list) and isinstance(part, int) and isinstance(node[part], LineDict):
-                line = node[part].line
-            node = node[part]
-        return line
+    def line_of(path: list) -> int:
+        return line_at(data, path)
 
     problems = [Problem(name, line, msg) for line, msg in plain_errors(data, SCHEMA, line_of)]
     authors: dict[str, Author] = {}

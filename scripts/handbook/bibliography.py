@@ -398,8 +398,7 @@ def load_references(path: Path, display: str | None = None) -> Bibliography:
         raise ContentError([Problem(name, 1, "must be a list of CSL-JSON items (export it from Zotero as 'CSL JSON').")])
     validator_errors = plain_errors(data, REFERENCE_SCHEMA, line_of)
     for line, message in validator_errors:
-        index = next((i for i in range(len(data)) if item_line(i) <= (line or 1)), 0)
-        index = max((i for i in range(len(data)) if item_line(i) <= (line or 1)), default=index)
+        index = max((i for i in range(len(data)) if item_line(i) <= (line or 1)), default=0)
         problems.append(Problem(name, line, f"{who(index)}: {message}"))
     if problems:
         raise ContentError(problems)

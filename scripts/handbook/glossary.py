@@ -21,7 +21,7 @@ import yaml
 from .errors import ContentError, Problem
 from .schema import plain_errors
 from .text import did_you_mean, esc
-from .yamlsource import LineDict, load_yaml, yaml_error_line
+from .yamlsource import LineDict, line_at, load_yaml, yaml_error_line
 
 __all__ = ["Term", "Glossary", "load_glossary", "GLOSSARY_SCHEMA"]
 
@@ -121,15 +121,8 @@ def load_glossary(path: Path, reference_ids: Iterable[str] | None = None, displa
     except yaml.YAMLError as error:
         raise ContentError([Problem(name, yaml_error_line(error), f"is not valid YAML: {error.problem}.")]) from None
 
-    def line_of(p: list) -> int | None:
-        node, line = data, 1
-        for part in p:
-            if isinstance(node, LineDict):
-                line = node.line_of(str(part))
-            elif isinstance(node, list) and isinstance(part, int) and isinstance(node[part], LineDict):
-                line = node[part].line
-            node = node[part] if isinstance(node, (list, dict)) else node
-        return line
+    def line_of(path: list) -> int:
+        return line_at(data, path)
 
     problems = [Problem(name, line, f"{_label(data, line)}{msg}") for line, msg in plain_errors(data, GLOSSARY_SCHEMA, line_of)]
     if problems:

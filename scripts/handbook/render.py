@@ -105,8 +105,7 @@ def section_pages_html(nav: list, src: str, titles: dict[str, str], descriptions
             if isinstance(item, dict):
                 for _, value in item.items():
                     if isinstance(value, list):
-                        flat = [v for v in value]
-                        srcs = [next(iter(v.values())) if isinstance(v, dict) else v for v in flat]
+                        srcs = [next(iter(v.values())) if isinstance(v, dict) else v for v in value]
                         if src in srcs:
                             return srcs
                         found = walk(value)

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["LineDict", "load_yaml", "yaml_error_line"]
+__all__ = ["LineDict", "load_yaml", "yaml_error_line", "line_at"]
 
 
 class LineDict(dict):
@@ -50,3 +50,17 @@ def yaml_error_line(error: yaml.YAMLError) -> int | None:
     """The 1-based line a YAML syntax error points at, if it says."""
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     return mark.line + 1 if mark is not None else None
+
+
+def line_at(data: Any, path: list) -> int:
+    """The line of the value at a JSON-Schema error path (list indexes and mapping keys)."""
+    node, line = data, 1
+    for part in path:
+        if isinstance(node, LineDict):
+            line = node.line_of(str(part))
+        elif isinstance(node, list) and isinstance(part, int) and isinstance(node[part], LineDict):
+            line = node[part].line
+        if not isinstance(node, (list, dict)):
+            break
+        node = node[part]
+    return line
