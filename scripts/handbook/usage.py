@@ -44,6 +44,7 @@ class UsageIndex:
         self.terms_by_page: dict[str, list[str]] = defaultdict(list)
         self.pages_by_term: dict[str, list[str]] = defaultdict(list)
         self.pages_by_ref: dict[str, list[str]] = defaultdict(list)
+        self.refs_by_page: dict[str, list[str]] = defaultdict(list)
         for call in self.calls:
             if call.macro == "term" and call.args:
                 key = str(call.args[0])
@@ -52,6 +53,7 @@ class UsageIndex:
             elif call.macro in ("cite", "citet"):
                 for key in ref_keys(call.args):
                     _add(self.pages_by_ref[key], call.path)
+                    _add(self.refs_by_page[call.path], key)
 
     def line_of(self, path: str, macro: str, key: str) -> int | None:
         """The first line of ``path`` where ``macro`` is called with ``key``."""
