@@ -60,10 +60,6 @@ plugins:
       on_undefined: strict
       j2_comment_start_string: "{{##"
       j2_comment_end_string: "##}}"
-  - htmlproofer:
-      validate_external_urls: false
-      raise_error_after_finish: true
-      ignore_urls: ["data:*"]
 markdown_extensions:
   - attr_list
   - admonition

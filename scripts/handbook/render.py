@@ -10,7 +10,8 @@ import urllib.parse
 from typing import Any
 from collections.abc import Iterable
 
-from .bibliography import STYLES, Bibliography, _plain, to_bibtex, to_ris
+from .bibliography import STYLES, Bibliography, _plain, standalone_entry, to_bibtex, to_ris
+from .formatcache import FormatCache
 from .glossary import Glossary
 from .pages import FrontMatter
 from .text import esc, relative_url, url_for
@@ -140,14 +141,14 @@ def page_csl(front: FrontMatter, url: str, version: str) -> dict[str, Any]:
     }
 
 
-def page_citation(front: FrontMatter, src: str, site_url: str, version: str, licence_url: str) -> dict[str, Any]:
+def page_citation(front: FrontMatter, src: str, site_url: str, version: str, licence_url: str,
+                  cache: FormatCache | None = None) -> dict[str, Any]:
     """All a template needs for the cite box and the head metadata of one page."""
     url = site_url.rstrip("/") + "/" + url_for(src)
     item = page_csl(front, url, version)
-    bib = Bibliography(items={"page": item})
     styles = []
     for key, (label, _, _) in STYLES.items():
-        html_text = bib.entry("page", key)
+        html_text = standalone_entry(item, key, cache)
         html_text = re.sub(r"^\s*1\.\s*", "", html_text)  # Vancouver numbers its list; one entry needs none
         styles.append({"id": key, "label": label, "html": html_text, "text": _plain(html_text)})
     slug = url_for(src).strip("/").replace("/", "-") or "home"

@@ -15,6 +15,7 @@ from pathlib import Path
 from .authors import Author, load_authors
 from .bibliography import Bibliography, load_references
 from .errors import ContentError, Problem
+from .formatcache import cache_for
 from .glossary import Glossary, load_glossary
 from .pages import FrontMatter, validate_front_matter
 from .usage import UsageIndex, scan
@@ -75,7 +76,7 @@ def _load(root: Path, docs_dir: Path, _sig: tuple) -> Handbook:
     bibliography = glossary = None
     authors: dict[str, Author] = {}
     try:
-        bibliography = load_references(data / "references.json", rel(data / "references.json"))
+        bibliography = load_references(data / "references.json", rel(data / "references.json"), cache_for(root))
     except ContentError as error:
         problems += error.problems
     try:

