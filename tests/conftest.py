@@ -114,9 +114,30 @@ class MiniSite:
             Workers show {{ term("empathy") }} and {{ term("unconditional-positive-regard") }}
             {{ cite("rogers1957", "p. 96") }}. {{ citet("tervalon1998") }} wrote about humility.
 
+            ## Learning outcomes
+
+            - explain advocacy
+
+            ## Practice example: a visit
+
+            !!! example "Fictional example"
+                A worker visits.
+
+            ## Critical perspectives
+
+            Some doubt it.
+
             ## Key points
 
             - One point.
+
+            ## Reflective questions
+
+            1. Why?
+
+            ## Further reading
+
+            - A book.
             """))
         self.write("glossary/index.md", FRONT.format(title="Glossary") + "\n# Glossary\n\n{{ glossary_page() }}\n")
 

@@ -13,13 +13,21 @@ import subprocess
 from pathlib import Path
 from collections.abc import Iterable, Iterator
 
+import html
+
+import markdown
+from markdown.extensions.toc import slugify, unique
+
 from .bibliography import LOCATOR_RE
+from .config import markdown_extensions, nav_pages, read_nav
 from .errors import Problem
 from .pages import split_front_matter
-from .site import Handbook
-from .usage import mask_code, ref_keys
+from .safety import html_problems, mask_code, source_line
+from .site import EXEMPT, Handbook
+from .text import did_you_mean
+from .usage import blank_front_matter, read_page, ref_keys
 
-__all__ = ["run_checks", "CONTENT_SECTIONS", "ANATOMY", "HOUSE_STYLE"]
+__all__ = ["run_checks", "build_problems", "page_anchors", "CONTENT_SECTIONS", "ANATOMY", "HOUSE_STYLE"]
 
 CONTENT_SECTIONS = ("client", "roles", "relationship", "challenges", "approach", "practice")
 #: Headings every topic page has, in this order.
@@ -46,15 +54,8 @@ HOUSE_STYLE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(non-compliant|non-compliance)\b", re.I),
      "'{0}' puts the problem in the person. Say what happened, e.g. 'did not attend', 'chose not to take the medication'."),
 ]
-_UNSAFE_HTML: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"<\s*(script|style|iframe|object|embed|frame|frameset|applet|form|base|meta|link)\b", re.I),
-     "the HTML element <{1}> is not allowed in a page: it could run code or change the page in readers' browsers. Remove it; ask a maintainer if the page needs a feature."),
-    (re.compile(r"<[a-z][^>]*\s(on[a-z]+)\s*=", re.I),
-     "the HTML attribute '{1}' is not allowed: it runs code in readers' browsers. Remove it."),
-]
-_JS_LINK_MESSAGE = "a 'javascript:' link is not allowed: it runs code in readers' browsers. Link to a page or web address instead."
-_JS_LINK = re.compile(r"""(?:href|src)\s*=\s*["']?\s*(?:javascript|vbscript):|\]\(\s*(?:javascript|vbscript):""", re.I)
-_LINK_RE = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\)")
+_REF_DEF_RE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 _HTML_LINK_RE = re.compile(r"""<a\s[^>]*href=["']([^"']+)["']""", re.I)
 
 
@@ -87,10 +88,13 @@ def _prose(line: str) -> str:
     return line
 
 
-def check_page(handbook: Handbook, path: Path, spell: Speller | None) -> Iterator[Problem]:
+def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_html: bool = True,
+               nav: set[str] | None = None) -> Iterator[Problem]:
     rel = _docs_rel(handbook, path)
     name = handbook.docs_path(rel)
-    text = path.read_text(encoding="utf-8")
+    text, unreadable = read_page(path)
+    if text is None:
+        return  # reported by the scan
     lines, _ = _body_lines(text)
     raw_lines = text.split("\n")
 
@@ -156,19 +160,23 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None) -> Iterato
                 if any(match.group(0) in q for q in in_quote):
                     continue
                 yield Problem(name, n, message.format(match.group(0)))
-        for pattern, message in _UNSAFE_HTML:
-            for match in pattern.finditer(raw):
-                yield Problem(name, n, message.format(match.group(0), match.group(1).lower()))
-        if _JS_LINK.search(raw):
-            yield Problem(name, n, _JS_LINK_MESSAGE)
-        for target in _LINK_RE.findall(line) + _HTML_LINK_RE.findall(line):
-            problem = _check_link(handbook, rel, target)
+        ref_def = _REF_DEF_RE.match(line)
+        for target in _LINK_RE.findall(line) + _HTML_LINK_RE.findall(line) + ([ref_def.group(1)] if ref_def else []):
+            problem = _check_link(handbook, rel, html.unescape(target))
             if problem:
                 yield Problem(name, n, problem)
     yield from end_paragraph()
 
     if spell is not None:
         yield from spell.check(name, lines)
+    if render_html:
+        for message, needle in html_problems(render_markdown(handbook.root, text)):
+            yield Problem(name, source_line(text, needle), message)
+    if nav is not None and rel not in nav and rel not in EXEMPT and not rel.startswith(("data/", "assets/")):
+        section = rel.split("/")[0] if "/" in rel else ""
+        where = f"under the '{section}' section " if section else ""
+        yield Problem(name, None, f"the page is not in the navigation, so readers cannot find it. Add the line "
+                                  f"'- {rel}' to nav: in mkdocs.yml {where}(in the order pages should appear).")
 
     # Hints: glossary terms written out often but never linked.
     if handbook.glossary is not None and _is_topic(rel):
@@ -187,21 +195,87 @@ GENERATED = {"data/glossary.json", "data/glossary.csv", "data/references.bib", "
 
 
 def _check_link(handbook: Handbook, rel: str, target: str) -> str | None:
-    if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("#"):
+    if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
         return None
-    path = target.split("#")[0]
-    if not path:
-        return None
+    path, _, anchor = target.partition("#")
     if path.startswith("/"):
         return f"the link '{target}' starts with '/'. Link to the Markdown file relative to this page, e.g. '../roles/advocacy.md'."
-    resolved = (handbook.docs_dir / rel).parent / path
-    if resolved.resolve().relative_to(handbook.docs_dir).as_posix() in GENERATED:
-        return None
-    if not resolved.exists():
-        return f"the link '{target}' points to a page that does not exist. Check the spelling, and link to the .md file relative to this page."
-    if resolved.is_dir():
-        return f"the link '{target}' points to a folder. Link to its page instead: '{path.rstrip('/')}/index.md'."
+    if not path:
+        target_rel = rel
+    else:
+        resolved = (handbook.docs_dir / rel).parent / path
+        try:
+            target_rel = resolved.resolve().relative_to(handbook.docs_dir).as_posix()
+        except ValueError:
+            return f"the link '{target}' points outside the handbook's pages. Link to a page in docs/ or to a full web address."
+        if target_rel in GENERATED:
+            return None
+        if not resolved.exists():
+            return f"the link '{target}' points to a page that does not exist. Check the spelling, and link to the .md file relative to this page."
+        if resolved.is_dir():
+            return f"the link '{target}' points to a folder. Link to its page instead: '{path.rstrip('/')}/index.md'."
+    if anchor and target_rel.endswith(".md"):
+        anchors = page_anchors(handbook).get(target_rel, set())
+        if anchor not in anchors:
+            page = "this page" if target_rel == rel else f"'{target_rel}'"
+            hint = did_you_mean(anchor, anchors)
+            return (f"the link '{target}' points to a section '#{anchor}' that {page} does not have.{hint or ''} "
+                    f"Copy the address from the section's link symbol on the built page.")
     return None
+
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_ATTR_ID = re.compile(r"\{[^}\n]*?#([\w-]+)[^}\n]*\}")
+_INLINE_MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|[*_`]+|<[^>]+>")
+
+
+def page_anchors(handbook: Handbook) -> dict[str, set[str]]:
+    """Every page's anchors (headings, attribute lists, generated sections), computed once per build."""
+    cached = getattr(handbook, "_anchors", None)
+    if cached is not None:
+        return cached
+    anchors: dict[str, set[str]] = {}
+    for path in sorted(handbook.docs_dir.rglob("*.md")):
+        rel = path.relative_to(handbook.docs_dir).as_posix()
+        text, _ = read_page(path)
+        ids: set[str] = set()
+        if text is not None:
+            for line in mask_code(text).split("\n"):
+                heading = _HEADING.match(line)
+                if heading:
+                    title = heading.group(2)
+                    explicit = _ATTR_ID.search(title)
+                    if explicit:
+                        ids.add(explicit.group(1))
+                        continue
+                    plain = html.unescape(_INLINE_MARKUP.sub(lambda m: m.group(1) or "", title))
+                    ids.add(unique(slugify(plain, "-"), ids))
+                else:
+                    ids.update(_ATTR_ID.findall(line))
+        macros = {c.macro for c in handbook.usage.calls if c.path == rel}
+        keys = handbook.usage.refs_by_page.get(rel, [])
+        if keys:
+            ids.add(unique("references", ids))
+            ids.update(f"ref-{k}" for k in keys)
+        if "glossary_page" in macros and handbook.glossary is not None:
+            ids.update(handbook.glossary.terms)
+            ids.update(f"letter-{t.term[0].lower()}" for t in handbook.glossary.terms.values())
+        if "bibliography_page" in macros and handbook.bibliography is not None:
+            ids.update(f"ref-{k}" for k in handbook.bibliography.items)
+        if "section_pages" in macros:
+            ids.add("in-this-section")
+        anchors[rel] = ids
+    handbook._anchors = anchors  # type: ignore[attr-defined]
+    return anchors
+
+
+def render_markdown(root: Path, text: str) -> str:
+    """A page's body as HTML, with the site's Markdown extensions and without its macros (for checks)."""
+    names, configs = markdown_extensions(root)
+    body = blank_front_matter(text)
+    body = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", body, flags=re.S)  # macros write trusted HTML
+    md = markdown.Markdown(extensions=names, extension_configs=configs)
+    return md.convert(body)
 
 
 class Speller:
@@ -241,9 +315,15 @@ class Speller:
                 yield Problem(name, line_no, f"'{word}' is not in the British English dictionary.{hint} If it is right (a name or a technical word), add it to .spelling-wordlist.txt.")
 
 
-def run_checks(handbook: Handbook, paths: Iterable[Path] | None = None, *, spelling: bool = True) -> list[Problem]:
-    """All problems for the given pages (all pages when none are given) and the data files."""
+def run_checks(handbook: Handbook, paths: Iterable[Path] | None = None, *, spelling: bool = True,
+               render_html: bool = True, nav: list | None = None) -> list[Problem]:
+    """All problems for the given pages (all pages when none are given) and the data files.
+
+    The build runs the same checks (:func:`build_problems`) without spelling, and finds
+    unsafe HTML as it renders each page, with the same messages.
+    """
     root = handbook.root
+    in_nav = nav_pages(nav if nav is not None else read_nav(root))
     pages = sorted(handbook.docs_dir.rglob("*.md")) if not paths else [p.resolve() for p in paths if p.suffix == ".md"]
     wanted = {handbook.docs_path(_docs_rel(handbook, p)) for p in pages}
     problems = [p for p in handbook.problems if not p.file.endswith(".md") or p.file in wanted]
@@ -254,10 +334,20 @@ def run_checks(handbook: Handbook, paths: Iterable[Path] | None = None, *, spell
                 names.update(re.findall(r"[^\W\d_]+", person.get("family", "") + " " + person.get("given", "")))
     spell = Speller(root / ".spelling-wordlist.txt", names) if spelling else None
     for path in pages:
-        problems.extend(check_page(handbook, path, spell))
+        if path.exists():
+            problems.extend(check_page(handbook, path, spell, render_html=render_html, nav=in_nav))
     if not paths and handbook.glossary is not None:
         used = set(handbook.usage.pages_by_term)
         for term in handbook.glossary.sorted_terms():
             if term.id not in used:
                 problems.append(Problem(handbook.glossary.path, term.line, f"the glossary term '{term.id}' is used on no page yet. Link it where a page discusses it, or remove it if no page will.", "notice"))
     return sorted(set(problems))
+
+
+def build_problems(handbook: Handbook, nav: list) -> list[Problem]:
+    """The errors the build refuses, as ``dev.py check`` words them (computed once per handbook)."""
+    cached = getattr(handbook, "_build_problems", None)
+    if cached is None:
+        cached = [p for p in run_checks(handbook, spelling=False, render_html=False, nav=nav) if p.severity == "error"]
+        handbook._build_problems = cached  # type: ignore[attr-defined]
+    return cached

@@ -25,9 +25,12 @@ from handbook.render import (
 )
 from handbook.text import esc
 from handbook.bibliography import LOCATOR_RE
+from handbook.checks import build_problems
+from handbook.safety import protect_code, template_calls
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 _reported: set[str] = set()
+_reported_problems: list[Problem] = []
 #: Zensical does not (yet) fail a build on logged warnings, so there a problem stops it.
 _fail_fast = False
 GLOSSARY_PAGE = "glossary/index.md"
@@ -37,6 +40,7 @@ def _report(problem: Problem) -> None:
     line = str(problem)
     if line not in _reported:  # Zensical loads the module for every page: say each thing once
         _reported.add(line)
+        _reported_problems.append(problem)
         log.warning(line)
         if os.environ.get("GITHUB_ACTIONS") == "true":  # shown on the pull request's diff
             print(github_annotation(problem), flush=True)
@@ -53,92 +57,72 @@ def _src(env: Any) -> str:
 def define_env(env: Any) -> None:
     global _fail_fast
     _fail_fast = type(env).__module__.startswith("zensical")
+    site_module.ENGINE = "zensical" if _fail_fast else "mkdocs"
     root = Path(env.project_dir)
     docs_dir = Path(env.conf.get("docs_dir", "docs"))
     if not docs_dir.is_absolute():
         docs_dir = root / docs_dir
     handbook = site_module.load_handbook(root, docs_dir)
     site_module.CURRENT = handbook
-    for problem in handbook.problems:
+    _install_log_filter()
+    # Everything `dev.py check` refuses, the build refuses, with the same lines.
+    for problem in sorted(set(handbook.problems) | set(build_problems(handbook, env.conf.get("nav") or []))):
         _report(problem)
+    if any("is not saved as UTF-8" in p.message for p in handbook.problems) and not _fail_fast:
+        # MkDocs itself cannot read such a file: stop here, with every problem above already listed.
+        from mkdocs.exceptions import Abort
+
+        raise Abort("The build stopped: a page is not UTF-8 text (see the lines above).")
     env.variables["handbook_version"] = handbook.version
     page = _page_or_none(env)
     if page is not None:  # Zensical: define_env runs once per page, with the page known
+        site_module.CURRENT_PAGE = _src(env)
         _attach_citation(env, handbook, page)
 
-    def where(macro: str, key: str) -> tuple[str, int | None]:
-        src = _src(env)
-        return handbook.docs_path(src), handbook.usage.line_of(src, macro, key)
-
     def guarded(func: Callable) -> Callable:
+        """Macros only render: every argument was checked when the page was read. Anything
+        unexpected still ends as one line naming the page, never a traceback."""
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> str:
             try:
                 return func(*args, **kwargs)
             except ContentError:
                 raise
-            except Exception as error:  # one line with file and line, then the strict build fails
-                key = str(args[0]) if args else ""
-                path, line = where(func.__name__, key)
-                _report(Problem(path, line, f"the macro {func.__name__}() failed: {error}"))
+            except Exception as error:
+                _report(Problem(handbook.docs_path(_src(env)), None, f"the macro {func.__name__}() could not be used here: {error}"))
                 return ""
         return env.macro(wrapper, func.__name__)
 
     @guarded
     def term(term_id: str, text: str | None = None) -> str:
         """Link a glossary term: ``{{ term("empathy") }}`` or ``{{ term("empathy", "Empathy") }}``."""
-        if handbook.glossary is None:
-            return esc(text or term_id)
-        entry = handbook.glossary.terms.get(term_id)
-        if entry is None:
-            path, line = where("term", term_id)
-            _report(Problem(path, line, handbook.glossary.unknown_message(term_id)))
+        entry = handbook.glossary.terms.get(term_id) if handbook.glossary is not None else None
+        if entry is None:  # reported by the checks
             return esc(text or term_id)
         target = posixpath.relpath(GLOSSARY_PAGE, posixpath.dirname(_src(env)) or ".")
         return term_link_markdown(entry, text or entry.term, target)
 
-    def _refs(args: tuple) -> list[tuple[str, str | None]]:
+    def _known(args: tuple) -> list[tuple[str, str | None]]:
         refs: list[tuple[str, str | None]] = []
-        for arg in args:
-            arg = str(arg)
-            if LOCATOR_RE.match(arg.strip()):
-                if not refs or refs[-1][1] is not None:
-                    raise ValueError(f"the locator '{arg}' must follow the key it belongs to")
+        for arg in map(str, args):
+            if LOCATOR_RE.match(arg.strip()) and refs and refs[-1][1] is None:
                 refs[-1] = (refs[-1][0], arg)
             else:
                 refs.append((arg, None))
-        return refs
-
-    def _known(refs: list[tuple[str, str | None]], macro: str) -> list[tuple[str, str | None]]:
-        assert handbook.bibliography is not None
-        known = []
-        for key, loc in refs:
-            if key in handbook.bibliography.items:
-                known.append((key, loc))
-            else:
-                path, line = where(macro, key)
-                _report(Problem(path, line, handbook.bibliography.unknown_message(key)))
-        return known
+        items = handbook.bibliography.items if handbook.bibliography is not None else {}
+        return [(key, loc) for key, loc in refs if key in items]  # unknown keys are reported by the checks
 
     @guarded
     def cite(*args: str) -> str:
         """Parenthetical citation: ``{{ cite("rogers1957", "p. 96", "lee2001") }}``."""
-        if not args:
-            raise ValueError("give at least one citation key, like cite(\"rogers1957\")")
-        if handbook.bibliography is None:
-            return ""
-        refs = _known(_refs(args), "cite")
+        refs = _known(args)
         return cite_html(handbook.bibliography, refs) if refs else ""
 
     @guarded
     def citet(key: str, locator: str | None = None) -> str:
         """Narrative citation: ``{{ citet("tervalon1998") }}`` -> Tervalon and Murray-García (1998)."""
-        if handbook.bibliography is None:
-            return ""
-        if locator is not None and not LOCATOR_RE.match(locator.strip()):
-            raise ValueError(f"'{locator}' is not a locator like 'p. 96', 'pp. 95-103', 'ch. 3' or 's. 67'")
-        refs = _known([(key, locator)], "citet")
-        return citet_html(handbook.bibliography, key, locator) if refs else ""
+        refs = _known((key, locator) if locator else (key,))
+        return citet_html(handbook.bibliography, key, refs[0][1]) if refs else ""
 
     @guarded
     def glossary_page() -> str:
@@ -177,52 +161,45 @@ def define_env(env: Any) -> None:
         return '<ul class="hb-contributors">' + "".join(rows) + "</ul>"
 
 
-_CODE_RE = re.compile(r"^(?P<i>[ \t]*)(?P<f>`{3,}|~{3,})[^\n]*\n.*?^(?P=i)(?P=f)[ \t]*$|(?P<b>`+)(?!`)[^\n]+?(?<!`)(?P=b)", re.S | re.M)
+#: What a page becomes when it holds template code that is refused: it is never rendered,
+#: and the build fails with the lines that say why.
+REFUSED_PAGE = "# This page was not built\n\nIt contains template code that pages may not hold; the build log says where.\n"
 
 
 def on_pre_page_macros(env: Any) -> None:
-    """Leave macro syntax inside code as written, so pages can show examples of it."""
-    if site_module.CURRENT is not None:
-        _strict_undefined(env, site_module.CURRENT)
-    text = env.markdown
-    if "{% raw" in text:
-        return
-    env.markdown = _CODE_RE.sub(
-        lambda m: "{% raw %}" + m.group(0) + "{% endraw %}" if ("{{" in m.group(0) or "{%" in m.group(0)) else m.group(0),
-        text,
-    )
+    """The gate before Jinja sees a page: code shown as written, and nothing but the handbook's macros."""
+    site_module.CURRENT_PAGE = _src(env)
+    text = protect_code(env.markdown)
+    _, refused = template_calls(text)
+    if refused:  # the scan has reported each with the file's line numbers
+        text = REFUSED_PAGE
+    env.markdown = text
+    title = getattr(env.page, "title", None)
+    if not isinstance(title, str) or any(d in title for d in ("{{", "{%", "{#")):  # mkdocs-macros renders titles too
+        env.page.title = str(title if isinstance(title, str) else "Untitled").replace("{", "(").replace("}", ")")
 
 
-def _strict_undefined(env: Any, handbook: Any) -> None:
-    """Name the file and line of an undefined variable in one line, before mkdocs-macros stops."""
-    import jinja2
+def _install_log_filter() -> None:
+    """Say each link problem once: MkDocs' own warning is dropped where the handbook's line says it."""
+    for name in ("mkdocs.structure.pages", "mkdocs.structure.nav"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _Duplicates) for f in logger.filters):
+            logger.addFilter(_Duplicates())
 
-    try:
-        jinja_env = env.env
-    except AttributeError:  # not created yet, or not mkdocs-macros
-        return
-    if not issubclass(jinja_env.undefined, jinja2.StrictUndefined) or jinja_env.undefined.__name__ == "ReportingUndefined":
-        return
 
-    class ReportingUndefined(jinja2.StrictUndefined):
-        def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
-            name = self._undefined_name or "?"
-            src = _src(env)
-            line = None
-            try:
-                text = (handbook.docs_dir / src).read_text(encoding="utf-8")
-                line = next((n for n, l in enumerate(text.split("\n"), 1) if re.search(rf"\{{\{{[^}}]*\b{re.escape(name)}\b", l)), None)
-            except OSError:
-                pass
-            _report(Problem(handbook.docs_path(src), line, f"'{name}' is not defined. Check the spelling of the macro or variable; "
-                                                          "to show macro syntax as an example, put it in backticks."))
-            return super()._fail_with_undefined_error(*args, **kwargs)
-
-        # Jinja binds these to the method when the class is made, so bind them again.
-        __str__ = __iter__ = __len__ = __bool__ = __eq__ = __ne__ = __hash__ = __contains__ = _fail_with_undefined_error
-        __call__ = __getattr__ = __getitem__ = __add__ = __radd__ = _fail_with_undefined_error
-
-    jinja_env.undefined = ReportingUndefined
+class _Duplicates(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        handbook = site_module.CURRENT
+        if handbook is None or record.levelno < logging.WARNING:
+            return True
+        text = record.getMessage()
+        ours = [p for p in _reported_problems if p.file.endswith(".md")]
+        for problem in ours:
+            rel = problem.file.split("/", 1)[-1]
+            if ("link" in problem.message or "navigation" in problem.message) and f"'{rel}'" in text or \
+                    ("navigation" in problem.message and rel in text and "not included in the \"nav\"" in text):
+                return False
+        return True
 
 
 def _page_or_none(env: Any) -> Any:

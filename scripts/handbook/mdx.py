@@ -12,11 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from markdown import Extension, Markdown
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from . import site as site_module
+from .errors import Problem
 from .glossary import TERM_LINK_RE, definitions_html
 from .render import CITE_KEY_RE, references_html
+from .safety import html_problems, protect_code, sanitise, source_line, template_calls
 
 __all__ = ["HandbookExtension", "makeExtension"]
 
@@ -47,6 +50,38 @@ class _Appendix(Preprocessor):
 
 
 
+class _Gate(Preprocessor):
+    """Under Zensical, whose macros run inside Markdown: the same gate as ``macros.on_pre_page_macros``."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        if site_module.ENGINE != "zensical":
+            return lines  # under MkDocs the macros module has already done this before Jinja ran
+        from .macros import REFUSED_PAGE
+
+        text = protect_code("\n".join(lines))
+        _, refused = template_calls(text)
+        return (REFUSED_PAGE if refused else text).split("\n")
+
+
+class _Sanitise(Postprocessor):
+    """The page's HTML through the allow-list; whatever it would remove is an error with file and line."""
+
+    def run(self, text: str) -> str:
+        problems = html_problems(text)
+        if problems:
+            handbook, src = site_module.CURRENT, site_module.CURRENT_PAGE
+            if handbook is not None and src:
+                from .macros import _report
+
+                try:
+                    source = (handbook.docs_dir / src).read_text(encoding="utf-8")
+                except OSError:
+                    source = ""
+                for message, needle in problems:
+                    _report(Problem(handbook.docs_path(src), source_line(source, needle), message))
+        return sanitise(text)
+
+
 class HandbookExtension(Extension):
     def __init__(self, **kwargs: Any) -> None:
         self.config = {"docs_dir": ["docs", "The docs folder, relative to the working directory (used only without the macros)."]}
@@ -56,6 +91,10 @@ class HandbookExtension(Extension):
         md.registerExtension(self)
         # After the macros (Zensical registers them at 35), before code blocks are stashed.
         md.preprocessors.register(_Appendix(md, self.getConfig("docs_dir")), "handbook_appendix", 33)
+        # Before Zensical's macros (35); a no-op under MkDocs.
+        md.preprocessors.register(_Gate(md), "handbook_gate", 36)
+        # Last of all, on the finished HTML.
+        md.postprocessors.register(_Sanitise(md), "handbook_sanitise", 0)
 
 
 def makeExtension(**kwargs: Any) -> HandbookExtension:  # noqa: N802

@@ -24,6 +24,9 @@ __all__ = ["Handbook", "load_handbook", "handbook_version", "CURRENT"]
 
 #: The handbook of the build in progress, set by the macros module for the Markdown extension.
 CURRENT: Handbook | None = None
+#: The page being rendered (its path under docs/), and the engine ("mkdocs" or "zensical").
+CURRENT_PAGE: str | None = None
+ENGINE: str | None = None
 
 #: Pages with no front matter of their own (generated or utility pages).
 EXEMPT = {"404.md"}

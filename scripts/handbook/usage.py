@@ -7,22 +7,16 @@ name the line of a macro call, which Jinja itself does not know.
 
 from __future__ import annotations
 
-import ast
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .pages import split_front_matter
+from .safety import mask_code, protect_code, template_calls, unsafe_file_name
 from .yamlsource import load_yaml
 
 __all__ = ["Call", "UsageIndex", "scan", "mask_code"]
-
-CALL_RE = re.compile(r"\{\{-?\s*(term|cite|citet)\s*\((.*?)\)\s*-?\}\}", re.S)
-_FENCE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[^\n]*\n.*?^(?P=indent)(?P=fence)[ \t]*$", re.S | re.M)
-_RAW_RE = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.S)
-_INLINE_CODE_RE = re.compile(r"(`+)(?!`).+?(?<!`)\1")
-
 
 @dataclass(frozen=True)
 class Call:
@@ -30,7 +24,7 @@ class Call:
 
     path: str        # relative to docs_dir, e.g. "roles/advocacy.md"
     line: int        # 1-based line in the file
-    macro: str       # "term", "cite" or "citet"
+    macro: str       # "term", "cite", "citet" or another of safety.PAGE_MACROS
     args: tuple      # the literal arguments
 
 
@@ -38,7 +32,7 @@ class Call:
 class UsageIndex:
     calls: list[Call] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)
-    problems: list[tuple[str, int, str]] = field(default_factory=list)
+    problems: list[tuple[str, int | None, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.terms_by_page: dict[str, list[str]] = defaultdict(list)
@@ -76,23 +70,42 @@ def ref_keys(args: tuple) -> list[str]:
     return [str(a) for a in args if isinstance(a, str) and not LOCATOR_RE.match(a.strip())]
 
 
-def mask_code(text: str) -> str:
-    """Blank out fenced code, inline code and {% raw %} blocks, keeping every line break."""
-    def blank(match: re.Match) -> str:
-        return re.sub(r"[^\n]", " ", match.group(0))
-    text = _RAW_RE.sub(blank, text)
-    text = _FENCE_RE.sub(blank, text)
-    return _INLINE_CODE_RE.sub(blank, text)
+def blank_front_matter(text: str) -> str:
+    """The page with its front matter replaced by empty lines, so that line numbers stay the file's."""
+    yaml_text, _ = split_front_matter(text)
+    if yaml_text is None:
+        return text
+    head = len("---\n") + len(yaml_text) + len("---")
+    return "\n" * text[:head].count("\n") + text[head:]
+
+
+def read_page(path: Path) -> tuple[str | None, str | None]:
+    """(text, None), or (None, why not) for a file that is not UTF-8 text."""
+    try:
+        return path.read_text(encoding="utf-8"), None
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        return None, (f"is not saved as UTF-8 text (line {line} has a byte that is not UTF-8). "
+                      "Save it again as UTF-8 in your editor.")
 
 
 def scan(docs_dir: Path) -> UsageIndex:
-    """Read every Markdown file under ``docs_dir`` once."""
+    """Read every Markdown file under ``docs_dir`` once: titles, macro calls, refused template code."""
     calls: list[Call] = []
     titles: dict[str, str] = {}
     problems: list[tuple[str, int, str]] = []
-    for path in sorted(docs_dir.rglob("*.md")):
+    for path in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(docs_dir).as_posix()
-        text = path.read_text(encoding="utf-8")
+        unsafe = unsafe_file_name(rel)
+        if unsafe:
+            problems.append((rel, None, unsafe))
+            continue
+        if path.suffix != ".md":
+            continue
+        text, unreadable = read_page(path)
+        if text is None:
+            problems.append((rel, None, str(unreadable)))
+            continue
         yaml_text, _ = split_front_matter(text)
         if yaml_text is not None:
             try:
@@ -104,15 +117,7 @@ def scan(docs_dir: Path) -> UsageIndex:
         if rel not in titles:
             heading = re.search(r"^# (.+)$", text, re.M)
             titles[rel] = heading.group(1).strip() if heading else rel
-        masked = mask_code(text)
-        for match in CALL_RE.finditer(masked):
-            line = masked.count("\n", 0, match.start()) + 1
-            try:
-                args = ast.literal_eval("(" + match.group(2) + ",)") if match.group(2).strip() else ()
-            except (ValueError, SyntaxError):
-                problems.append((rel, line, f"the macro call {match.group(0)!r} has arguments that are not plain quoted text."))
-                continue
-            if not isinstance(args, tuple):
-                args = (args,)
-            calls.append(Call(rel, line, match.group(1), tuple(args)))
+        found, refused = template_calls(protect_code(blank_front_matter(text)))
+        calls += [Call(rel, c.line, c.name, c.args) for c in found]
+        problems += [(rel, line, message) for line, message in refused]
     return UsageIndex(calls=calls, titles=titles, problems=problems)

@@ -1,0 +1,375 @@
+"""Content from strangers: what page text may do, and what HTML may reach readers.
+
+Pages arrive by pull request from people the project does not know. Two rules follow:
+
+* **Pages cannot program.** Page text may call the handbook's own macros with quoted
+  text as arguments, and nothing else. Each page is parsed with Jinja's own parser and
+  its node tree is checked before anything is rendered (:func:`template_calls`); a page
+  that holds anything else is never rendered. Macro syntax inside code is shown as
+  written (:func:`protect_code`).
+* **Only allowed HTML reaches readers.** The HTML a page produces is passed through
+  nh3 (the Ammonia sanitiser) with the tags and attributes the handbook uses and no
+  others (:func:`sanitise`); anything it would remove is reported as an error naming
+  the file and line (:func:`html_problems`), never stripped in silence.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import jinja2
+import nh3
+from jinja2 import nodes
+
+__all__ = [
+    "JINJA_OPTIONS", "PAGE_MACROS", "MacroCall", "code_spans", "mask_code", "protect_code", "template_calls",
+    "sanitise", "html_problems", "unsafe_file_name",
+]
+
+#: The delimiters of mkdocs-macros as mkdocs.yml sets them ({## ##} comments, so that
+#: attr_list's {#id} is not a comment). tests/test_safety.py keeps the two in step.
+JINJA_OPTIONS = {"comment_start_string": "{##", "comment_end_string": "##}"}
+
+#: The macros a page may call: name -> (fewest, most) arguments (None: no limit).
+PAGE_MACROS: dict[str, tuple[int, int | None]] = {
+    "term": (1, 2), "cite": (1, None), "citet": (1, 2), "section_pages": (0, 0),
+    "glossary_page": (0, 0), "bibliography_page": (0, 0), "contributors_list": (0, 0),
+}
+_USAGE = {
+    "term": 'term("empathy") or term("empathy", "Empathy")',
+    "cite": 'cite("rogers1957") or cite("rogers1957", "p. 96", "lee2001")',
+    "citet": 'citet("tervalon1998") or citet("rogers1957", "p. 96")',
+}
+_AS_CODE = "To show macro syntax as an example, put it in backticks."
+
+
+@dataclass(frozen=True)
+class MacroCall:
+    """One call of a handbook macro in a page: its line in the file, name and arguments."""
+
+    line: int
+    name: str
+    args: tuple[str, ...]
+
+
+# Macro syntax inside code is shown as written --------------------------------------------
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.S)
+_FENCE = re.compile(r"^(?P<i>[ \t]*)(?P<f>`{3,}|~{3,})[^\n]*\n.*?^(?P=i)(?P=f)[ \t]*$", re.S | re.M)
+_INLINE = re.compile(r"(?P<b>`+)(?!`)[^\n]+?(?<!`)(?P=b)")
+_CONTAINER = re.compile(r"^(?:[-*+]|\d+[.)])\s|^(?:!!!|\?\?\?\+?)\s|^\[\^[^\]]+\]:")
+_DELIMS = ("{{", "{%", "{#")
+_RAW_TAG = re.compile(r"\{%-?\s*(?:end)?raw\b")
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+
+
+def _indented_code(masked: str) -> list[tuple[int, int]]:
+    """Spans of indented code blocks (four spaces after a blank line, outside lists and boxes)."""
+    spans: list[tuple[int, int]] = []
+    lines = masked.split("\n")
+    offsets, pos = [], 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line) + 1
+    container, blank, i = False, True, 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            blank, i = True, i + 1
+            continue
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+        if indent >= 4 and blank and not container:
+            j = last = i
+            while j < len(lines) and (not lines[j].strip() or len(lines[j].expandtabs(4)) - len(lines[j].expandtabs(4).lstrip(" ")) >= 4):
+                if lines[j].strip():
+                    last = j
+                j += 1
+            spans.append((offsets[i], offsets[last] + len(lines[last])))
+            blank, i = False, last + 1
+            continue
+        if indent == 0:
+            container = bool(_CONTAINER.match(line))
+        blank, i = False, i + 1
+    return spans
+
+
+def code_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(raw blocks, code) as character spans: code is fenced blocks, indented blocks and
+    inline code outside raw blocks."""
+    masked = text
+    raws = [m.span() for m in _RAW.finditer(text)]
+    for span in raws:
+        masked = _blank(masked, *span)
+    spans = [m.span() for m in _FENCE.finditer(masked)]
+    for span in spans:
+        masked = _blank(masked, *span)
+    for span in _indented_code(masked):
+        spans.append(span)
+        masked = _blank(masked, *span)
+    spans += [m.span() for m in _INLINE.finditer(masked)]
+    return raws, sorted(spans)
+
+
+def mask_code(text: str) -> str:
+    """Blank out code and raw blocks, keeping every line break (for checks of the prose)."""
+    raws, spans = code_spans(text)
+    for span in raws + spans:
+        text = _blank(text, *span)
+    return text
+
+
+def protect_code(text: str) -> str:
+    """Wrap code that holds macro syntax in ``{% raw %}``, so it is shown as written.
+
+    Code that itself contains a raw tag is left alone: the template check then sees it.
+    """
+    out = text
+    for start, end in reversed(code_spans(text)[1]):
+        code = text[start:end]
+        if any(d in code for d in _DELIMS) and not _RAW_TAG.search(code):
+            out = out[:start] + "{% raw %}" + code + "{% endraw %}" + out[end:]
+    return out
+
+
+# Pages cannot program ------------------------------------------------------------------------
+_ENV = jinja2.Environment(**JINJA_OPTIONS)  # noqa: S701 - parses only; never renders
+
+
+def _describe(node: nodes.Node) -> str:
+    """Plain words for a piece of template code that pages may not hold."""
+    if isinstance(node, nodes.Name):
+        return f"'{node.name}' is not a macro of the handbook"
+    if isinstance(node, nodes.Getattr):
+        return f"'.{node.attr}' (reading a property) is not allowed"
+    if isinstance(node, nodes.Getitem):
+        return "'[...]' (reading an item) is not allowed"
+    if isinstance(node, nodes.Filter):
+        return f"the filter '| {node.name}' is not allowed"
+    if isinstance(node, nodes.Call):
+        if isinstance(node.node, nodes.Name):
+            return f"'{node.node.name}()' is not a macro of the handbook"
+        return "calling anything but the handbook's macros is not allowed"
+    if isinstance(node, nodes.Stmt):
+        word = {"For": "for", "If": "if", "Assign": "set", "AssignBlock": "set", "Include": "include",
+                "Import": "import", "FromImport": "from", "Extends": "extends", "Macro": "macro",
+                "CallBlock": "call", "FilterBlock": "filter", "With": "with", "Block": "block"}.get(type(node).__name__)
+        return f"the block '{{% {word or type(node).__name__.lower()} %}}' is not allowed"
+    if isinstance(node, nodes.Const):
+        return "a bare value in {{ }} is not allowed"
+    return f"the expression '{type(node).__name__}' is not allowed"
+
+
+def _locator(text: str) -> bool:
+    from .bibliography import LOCATOR_RE  # local import: bibliography is heavy and imports nothing of this
+
+    return bool(LOCATOR_RE.match(text.strip()))
+
+
+def _check_call(node: nodes.Call) -> tuple[MacroCall | None, str | None]:
+    name = node.node.name  # type: ignore[attr-defined]
+    fewest, most = PAGE_MACROS[name]
+    usage = _USAGE.get(name, f"{name}()")
+    if node.kwargs or node.dyn_args or node.dyn_kwargs:
+        return None, f"{name}() takes its arguments in order, without names: write {usage}."
+    if not all(isinstance(a, nodes.Const) and isinstance(a.value, str) for a in node.args):
+        return None, f"the arguments of {name}() must be text in double quotes, like {usage}."
+    args = tuple(a.value for a in node.args)  # type: ignore[attr-defined]
+    if len(args) < fewest:
+        what = {"term": "a glossary id", "cite": "at least one citation key", "citet": "a citation key"}[name]
+        return None, f"{name}() needs {what}: write {usage}."
+    if most is not None and len(args) > most:
+        if most == 0:
+            return None, f"{name}() takes no arguments: write {name}()."
+        return None, f"{name}() takes at most {most} arguments; this call has {len(args)}. Write {usage}."
+    if name in ("cite", "citet"):
+        previous_was_key = False
+        for arg in args:
+            if _locator(arg):
+                if not previous_was_key:
+                    return None, f"the locator '{arg}' must follow the key it belongs to, like {usage}."
+                previous_was_key = False
+            else:
+                if name == "citet" and arg is not args[0]:
+                    return None, f"citet() names one work; '{arg}' is not a locator like 'p. 96', 'pp. 95-103', 'ch. 3' or 's. 67'."
+                previous_was_key = True
+    if name == "term" and not args[0].strip():
+        return None, f"term() needs a glossary id: write {usage}."
+    return MacroCall(node.lineno, name, args), None
+
+
+def template_calls(text: str) -> tuple[list[MacroCall], list[tuple[int | None, str]]]:
+    """The handbook macro calls in a page's template text, and every piece of it that is refused.
+
+    ``text`` is the page as Jinja will see it (after :func:`protect_code`); line numbers are
+    Jinja's, so pass the whole file with its front matter blanked to get the file's lines.
+    """
+    try:
+        tree = _ENV.parse(text)
+    except jinja2.TemplateSyntaxError as error:
+        return [], [(error.lineno, f"the macro syntax on this line cannot be read ({error.message}). "
+                                   f"Check its brackets and quotes, like {{{{ term(\"empathy\") }}}}. {_AS_CODE}")]
+    calls: list[MacroCall] = []
+    problems: list[tuple[int | None, str]] = []
+    for node in tree.body:
+        if isinstance(node, nodes.Output):
+            for child in node.nodes:
+                if isinstance(child, nodes.TemplateData):
+                    continue
+                if isinstance(child, nodes.Call) and isinstance(child.node, nodes.Name) and child.node.name in PAGE_MACROS:
+                    call, problem = _check_call(child)
+                    if call:
+                        calls.append(call)
+                    else:
+                        problems.append((child.lineno, str(problem)))
+                    continue
+                problems.append((child.lineno, f"{_describe(child)}: pages may only use the handbook's macros "
+                                               f"with quoted text, like {{{{ term(\"empathy\") }}}}. {_AS_CODE}"))
+        else:
+            problems.append((node.lineno, f"{_describe(node)}: pages cannot contain template code. {_AS_CODE}"))
+    return calls, problems
+
+
+# Only allowed HTML reaches readers ---------------------------------------------------------------
+_GLOBAL_ATTRS = {"id", "class", "title", "lang", "dir", "role", "hidden", "tabindex"}
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "download", "data-term", "data-cite"},
+    "abbr": set(), "b": set(), "blockquote": set(), "br": set(), "caption": set(), "cite": set(),
+    "code": set(), "dd": set(), "del": set(), "details": {"open"}, "dfn": set(),
+    "div": {"data-search-exclude"}, "dl": set(), "dt": set(), "em": set(), "figcaption": set(),
+    "figure": set(), "h1": set(), "h2": set(), "h3": set(), "h4": set(), "h5": set(), "h6": set(),
+    "hr": set(), "i": set(), "img": {"src", "alt", "width", "height", "loading"}, "ins": set(),
+    "kbd": set(), "li": {"value"}, "mark": set(), "nav": set(), "ol": {"start", "reversed"}, "p": set(),
+    "pre": set(), "q": set(), "s": set(), "small": set(), "span": {"style"}, "strong": set(),
+    "sub": set(), "summary": set(), "sup": set(), "table": set(), "tbody": set(),
+    "td": {"style", "colspan", "rowspan", "align"}, "tfoot": set(),
+    "th": {"style", "colspan", "rowspan", "align", "scope"}, "thead": set(), "time": {"datetime"},
+    "tr": set(), "u": set(), "ul": set(),
+}
+#: Style properties the handbook's own output uses (table alignment, citeproc's small capitals).
+STYLE_PROPERTIES = {"text-align", "font-variant"}
+URL_SCHEMES = {"http", "https", "mailto"}
+_URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "cite", "background"}
+
+
+def _policy_attributes() -> dict[str, set[str]]:
+    return {tag: attrs | _GLOBAL_ATTRS for tag, attrs in ALLOWED_ATTRIBUTES.items()}
+
+
+def sanitise(markup: str) -> str:
+    """The HTML with every tag, attribute and address the handbook does not allow removed."""
+    return nh3.clean(markup, tags=set(ALLOWED_ATTRIBUTES), attributes=_policy_attributes(),
+                     generic_attribute_prefixes={"aria-"}, url_schemes=URL_SCHEMES, link_rel=None,
+                     filter_style_properties=STYLE_PROPERTIES, strip_comments=True)
+
+
+_TAG_NAMES = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9:-]*)")
+_OPEN_TAGS = re.compile(r"<[a-zA-Z][^>]*>")
+_ATTR_NAMES = re.compile(r"[\s/\"']([a-zA-Z_:@][-\w:.@]*)")
+_STYLE_PROPS = re.compile(r"([a-zA-Z-]+)\s*:")
+_SCHEMES = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*)\s*:")
+
+
+def _unchanged_by_policy(markup: str) -> bool:
+    """True if the allow-list keeps everything that a policy allowing all it sees keeps."""
+    tags = {t.lower() for t in _TAG_NAMES.findall(markup)} - {"script", "style"}
+    opening = " ".join(_OPEN_TAGS.findall(html.unescape(markup)))  # what attributes and addresses can hide in
+    attrs = {a.lower() for a in _ATTR_NAMES.findall(opening)}
+    schemes = {s.lower() for s in _SCHEMES.findall(opening)} | URL_SCHEMES
+    props = {p.lower() for p in _STYLE_PROPS.findall(opening)} | STYLE_PROPERTIES
+    # (a <style> element is left out: Ammonia cannot filter style properties and keep stylesheets)
+    everything = nh3.clean(markup, tags=tags | {"script"}, clean_content_tags=set(), attributes={"*": attrs},
+                           url_schemes=schemes, link_rel=None, strip_comments=True, filter_style_properties=props)
+    return everything == sanitise(markup)
+
+
+class _Finder(HTMLParser):
+    """Names what the allow-list refuses, in document order (the slow path, on refusal only)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []  # (message, what to look for in the source)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_ATTRIBUTES:
+            self.found.append((f"the HTML element <{tag}> is not allowed in a page: it could run code or change the page "
+                               f"in readers' browsers. Remove it; ask a maintainer if the page needs a feature.", f"<{tag}"))
+            return
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append((f"the HTML attribute '{name}' is not allowed: it runs code in readers' browsers. Remove it.", name))
+            elif name not in ALLOWED_ATTRIBUTES[tag] and name not in _GLOBAL_ATTRS and not name.startswith("aria-"):
+                self.found.append((f"the HTML attribute '{name}' is not allowed on <{tag}>. Remove it: the handbook's "
+                                   f"look and behaviour come from its own style sheet and scripts.", name))
+            elif name in _URL_ATTRS and value:
+                problem = url_problem(value)
+                if problem:
+                    self.found.append((problem, _scheme_of(value) or value))
+            elif name == "style" and value:
+                props = {p.split(":")[0].strip().lower() for p in value.split(";") if ":" in p}
+                if props - STYLE_PROPERTIES:
+                    self.found.append((f"the style '{value.strip()}' is not allowed. Remove it: the handbook's look comes from its style sheet.", "style"))
+
+    handle_startendtag = handle_starttag
+
+
+def _scheme_of(url: str) -> str | None:
+    cleaned = re.sub(r"[\x00-\x20]", "", html.unescape(url))
+    match = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", cleaned)
+    return match.group(1).lower() if match else None
+
+
+def url_problem(url: str) -> str | None:
+    """Why an address may not be used in a page, or None if it may."""
+    scheme = _scheme_of(url)
+    if scheme is None or scheme in URL_SCHEMES:
+        return None
+    if scheme in ("javascript", "vbscript"):
+        return f"a '{scheme}:' link is not allowed: it runs code in readers' browsers. Link to a page or web address instead."
+    if scheme == "data":
+        return "a 'data:' address is not allowed in a page: it can carry code or hidden content. Link to a page or a file in docs/ instead."
+    return f"the address scheme '{scheme}:' is not allowed. Link to a page of the handbook, an http(s) address or a mailto: address."
+
+
+def html_problems(markup: str) -> list[tuple[str, str]]:
+    """What the allow-list would remove from ``markup``: (message, text to find it by in the source).
+
+    Empty when the HTML passes unchanged. The fast check compares two runs of nh3; only
+    HTML that fails it is read again to name each problem.
+    """
+    if _unchanged_by_policy(markup):
+        return []
+    finder = _Finder()
+    finder.feed(markup)
+    finder.close()
+    found = list(dict.fromkeys(finder.found))
+    return found or [("the page contains HTML that the handbook does not allow. Remove the raw HTML from this page, "
+                      "or ask a maintainer.", "<")]
+
+
+def source_line(source: str, needle: str) -> int | None:
+    """The first line of the Markdown source that mentions ``needle`` (case-insensitive)."""
+    low = needle.lower()
+    for number, line in enumerate(source.split("\n"), 1):
+        text = line.lower()
+        if low in text or low in html.unescape(text):
+            return number
+    return None
+
+
+# File names --------------------------------------------------------------------------------------
+_SAFE_PART = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9]+)*$")
+
+
+def unsafe_file_name(rel: str) -> str | None:
+    """Why a file name under docs/ is refused, or None. Names end up in addresses and pages."""
+    for part in rel.split("/"):
+        if not _SAFE_PART.match(part):
+            suggestion = re.sub(r"[^a-z0-9.]+", "-", part.lower()).strip("-.") or "page"
+            return (f"the name '{part}' may contain only lower-case letters, digits, hyphens and a dot before the "
+                    f"extension, because it becomes part of the page's address. Rename it, e.g. '{suggestion}'.")
+    return None
