@@ -96,7 +96,8 @@ REFERENCE_SCHEMA = {
             "volume": _TEXT, "issue": _TEXT, "page": _TEXT, "number": _TEXT, "edition": _TEXT,
             "number-of-pages": _TEXT,
             "DOI": {"type": "string"}, "ISBN": {"type": "string"}, "ISSN": {"type": "string"},
-            "URL": {"type": "string", "pattern": r"^https?://\S+$", "description": "a web address starting with http:// or https://"},
+            "URL": {"type": "string", "pattern": r"^https?://[^\s\"'<>\\`]+$",
+                    "description": "a web address starting with http:// or https://, without spaces, quotation marks or angle brackets"},
             "PMID": _TEXT, "PMCID": _TEXT, "genre": {"type": "string"}, "note": {"type": "string"},
             "language": {"type": "string"}, "abstract": {"type": "string"},
             "custom": {"type": "object", "properties": {"unconfirmed": {"type": "array", "items": {"type": "string"}}}},
@@ -115,7 +116,7 @@ REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
 }
 _TYPE_WORDS = {"article-journal": "a journal article", "book": "a book", "chapter": "a book chapter",
                "report": "a report", "webpage": "a web page", "legislation": "legislation"}
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_DOI = re.compile(r"^10\.\d{4,9}/[^\s\"'<>\\`]+$")
 
 
 def isbn_is_valid(isbn: str) -> bool:
@@ -170,9 +171,11 @@ class Bibliography:
         return f"unknown citation key '{key}'.{hint or ' Add the source to docs/data/references.json first.'}"
 
     # Formatting, once ------------------------------------------------------------------
-    def _once(self, memo_key: tuple, cache_key: str, make: Callable[[], Any]) -> Any:
+    def _once(self, memo_key: tuple, cache_key: Callable[[], str], make: Callable[[], Any]) -> Any:
+        """The value for ``memo_key``: from this build's memory, else the cache, else ``make()``."""
         if memo_key in self._memo:
             return self._memo[memo_key]
+        cache_key = cache_key()
         value = self.cache.get(cache_key)
         if value is None:
             value = self.cache.put(cache_key, make())
@@ -181,7 +184,7 @@ class Bibliography:
 
     def _raw_entry(self, key: str, style: str) -> str:
         item = self._citeproc[key]
-        return self._once(("entry", key, style), content_key("entry", _fingerprint(style), item),
+        return self._once(("entry", key, style), lambda: content_key("entry", _fingerprint(style), item),
                           lambda: _format_entry(item, style))
 
     def _positions(self, style: str) -> dict[str, int]:
@@ -195,7 +198,7 @@ class Bibliography:
             bib.sort()
             return list(bib.keys)
 
-        order = self._once(("order", style), content_key("order", _fingerprint(style), items), make)
+        order = self._once(("order", style), lambda: content_key("order", _fingerprint(style), items), make)
         return {key: index for index, key in enumerate(order)}
 
     # Reference lists ---------------------------------------------------------------
@@ -252,8 +255,9 @@ class Bibliography:
         """One APA in-text citation without its brackets, e.g. 'Rogers, 1957, p. 96'."""
         item = self._citeproc[key]
         loc = (locator.label, locator.identifier) if locator else None
-        return self._once(("cite", key, loc), content_key("cite", _fingerprint("apa"), item, loc),
+        text = self._once(("cite", key, loc), lambda: content_key("cite", _fingerprint("apa"), item, loc),
                           lambda: _apa_cite(item, locator))
+        return text.translate(_SHOW)
 
     def _et_al(self, key: str, authors: str) -> str:
         """APA 7 (8.18): when 'X et al.' would name two different author lists of one year,
@@ -390,9 +394,29 @@ def _style(name: str) -> CitationStylesStyle:
     return CitationStylesStyle(get_style_filepath(csl), locale=locale, validate=False)
 
 
+#: citeproc-py puts the text of a reference into its HTML as it is. Characters that mean
+#: something in HTML go to it as private-use stand-ins, which no text-case rule touches,
+#: and come back as entities once the reference is formatted (:func:`_correct`).
+_STAND_INS = {"&": "\ue000", "<": "\ue001", ">": "\ue002", '"': "\ue003"}
+_ENTITIES = {"\ue000": "&amp;", "\ue001": "&lt;", "\ue002": "&gt;", "\ue003": "&quot;"}
+_HIDE = str.maketrans(_STAND_INS)
+_SHOW = str.maketrans(_ENTITIES)
+
+
+def _hidden(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.translate(_HIDE)
+    if isinstance(value, list):
+        return [_hidden(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _hidden(v) for k, v in value.items()}
+    return value
+
+
 def _for_citeproc(item: dict[str, Any]) -> dict[str, Any]:
-    """What citeproc-py should see: our extension fields removed, page ranges with en dashes."""
-    out = {k: v for k, v in item.items() if k not in ("custom", "note", "ISBN", "ISSN", "PMID", "PMCID")}
+    """What citeproc-py should see: our extension fields removed, page ranges with en dashes,
+    and HTML's special characters as stand-ins."""
+    out = {k: _hidden(v) for k, v in item.items() if k not in ("custom", "note", "ISBN", "ISSN", "PMID", "PMCID")}
     for key in ("volume", "issue", "page", "number", "edition"):
         if key in out:
             out[key] = str(out[key])
@@ -454,12 +478,12 @@ def _correct(text: str, style: str, item: dict[str, Any]) -> str:
         number = f"{esc(str(item['number']))}" if item.get("number") else ""
         url = item.get("URL", "")
         if style == "apa":
-            text = f"{esc(item['title'])}{', ' + number if number else ''}." + (f" {url}" if url else "")
+            text = f"{esc(item['title'])}{', ' + number if number else ''}." + (f" {esc(url)}" if url else "")
         else:
-            text = f"{esc(item['title'])}. {_year(item)}." + (f" {number}." if number else "") + (f" {url}." if url else "")
-    # 4. DOIs and URLs become links.
+            text = f"{esc(item['title'])}. {_year(item)}." + (f" {number}." if number else "") + (f" {esc(url)}." if url else "")
+    # 4. DOIs and URLs become links; the text's own special characters become entities.
     text = _URL_RE.sub(lambda m: f'<a href="{m.group(1)}">{m.group(1)}</a>', text)
-    return text.strip()
+    return text.translate(_SHOW).strip()
 
 
 def _plain(html_text: str) -> str:
@@ -541,7 +565,7 @@ def load_references(path: Path, display: str | None = None, cache: FormatCache |
                     f"the reference '{key}' is {_TYPE_WORDS.get(item['type'], item['type'])} with no '{wanted}'. "
                     f"Add it from the publisher's record, or list it under custom.unconfirmed if it could not be confirmed.")))
         if "DOI" in item and not _DOI.match(item["DOI"]):
-            problems.append(Problem(name, _field_line(text_lines, line, "DOI"), f"the reference '{key}' has the DOI '{item['DOI']}', which is not of the form 10.NNNN/... . Write the DOI alone, without 'https://doi.org/'."))
+            problems.append(Problem(name, _field_line(text_lines, line, "DOI"), f"the reference '{key}' has the DOI '{item['DOI']}', which is not of the form 10.NNNN/... (without spaces, quotation marks or angle brackets). Write the DOI alone, without 'https://doi.org/'."))
         if "ISBN" in item:
             for isbn in re.split(r"[,;]\s*", item["ISBN"]):
                 if not isbn_is_valid(isbn):

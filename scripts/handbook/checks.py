@@ -54,6 +54,7 @@ HOUSE_STYLE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(non-compliant|non-compliance)\b", re.I),
      "'{0}' puts the problem in the person. Say what happened, e.g. 'did not attend', 'chose not to take the medication'."),
 ]
+_HOUSE_ANY = re.compile("|".join(f"(?:{p.pattern})" for p, _ in HOUSE_STYLE), re.I)
 _LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\)")
 _REF_DEF_RE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 _HTML_LINK_RE = re.compile(r"""<a\s[^>]*href=["']([^"']+)["']""", re.I)
@@ -89,7 +90,8 @@ def _prose(line: str) -> str:
 
 
 def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_html: bool = True,
-               nav: set[str] | None = None) -> Iterator[Problem]:
+               nav: set[str] | None = None, advice: bool = True) -> Iterator[Problem]:
+    """Every problem of one page; with ``advice=False`` (the build) only what can be an error."""
     rel = _docs_rel(handbook, path)
     name = handbook.docs_path(rel)
     text, unreadable = read_page(path)
@@ -99,9 +101,7 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
     raw_lines = text.split("\n")
 
     # Unknown terms and citations, with the line of the macro call.
-    for call in handbook.usage.calls:
-        if call.path != rel:
-            continue
+    for call in handbook.usage.calls_by_page.get(rel, []):
         if call.macro == "term":
             if handbook.glossary is not None and call.args and str(call.args[0]) not in handbook.glossary.terms:
                 yield Problem(name, call.line, handbook.glossary.unknown_message(str(call.args[0])))
@@ -136,6 +136,9 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
     paragraph: list[tuple[int, str]] = []
 
     def end_paragraph() -> Iterator[Problem]:
+        if not advice:
+            paragraph.clear()
+            return
         words = sum(len(t.split()) for _, t in paragraph)
         if words > MAX_PARAGRAPH_WORDS:
             yield Problem(name, paragraph[0][0], f"this paragraph has {words} words. Split it: paragraphs of at most {MAX_PARAGRAPH_WORDS} words are easier to read.", "warning")
@@ -154,8 +157,8 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
         prose = _prose(line)
         if line.strip() and not re.match(r"^\s*(#|!!!|\|)", line):
             paragraph.append((n, prose))
-        in_quote = re.findall(r"“[^”]*”|\"[^\"]*\"|\*[^*]+\*", line)
-        for pattern, message in HOUSE_STYLE:
+        in_quote = re.findall(r"“[^”]*”|\"[^\"]*\"|\*[^*]+\*", line) if _HOUSE_ANY.search(line) else None
+        for pattern, message in HOUSE_STYLE if in_quote is not None else ():
             for match in pattern.finditer(line):
                 if any(match.group(0) in q for q in in_quote):
                     continue
@@ -179,7 +182,7 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
                                   f"'- {rel}' to nav: in mkdocs.yml {where}(in the order pages should appear).")
 
     # Hints: glossary terms written out often but never linked.
-    if handbook.glossary is not None and _is_topic(rel):
+    if advice and handbook.glossary is not None and _is_topic(rel):
         linked = set(handbook.usage.terms_by_page.get(rel, []))
         prose_text = " ".join(_prose(l) for l in lines).lower()
         for term in handbook.glossary.terms.values():
@@ -252,7 +255,7 @@ def page_anchors(handbook: Handbook) -> dict[str, set[str]]:
                     ids.add(unique(slugify(plain, "-"), ids))
                 else:
                     ids.update(_ATTR_ID.findall(line))
-        macros = {c.macro for c in handbook.usage.calls if c.path == rel}
+        macros = {c.macro for c in handbook.usage.calls_by_page.get(rel, [])}
         keys = handbook.usage.refs_by_page.get(rel, [])
         if keys:
             ids.add(unique("references", ids))
@@ -316,7 +319,7 @@ class Speller:
 
 
 def run_checks(handbook: Handbook, paths: Iterable[Path] | None = None, *, spelling: bool = True,
-               render_html: bool = True, nav: list | None = None) -> list[Problem]:
+               render_html: bool = True, nav: list | None = None, advice: bool = True) -> list[Problem]:
     """All problems for the given pages (all pages when none are given) and the data files.
 
     The build runs the same checks (:func:`build_problems`) without spelling, and finds
@@ -335,8 +338,8 @@ def run_checks(handbook: Handbook, paths: Iterable[Path] | None = None, *, spell
     spell = Speller(root / ".spelling-wordlist.txt", names) if spelling else None
     for path in pages:
         if path.exists():
-            problems.extend(check_page(handbook, path, spell, render_html=render_html, nav=in_nav))
-    if not paths and handbook.glossary is not None:
+            problems.extend(check_page(handbook, path, spell, render_html=render_html, nav=in_nav, advice=advice))
+    if advice and not paths and handbook.glossary is not None:
         used = set(handbook.usage.pages_by_term)
         for term in handbook.glossary.sorted_terms():
             if term.id not in used:
@@ -348,6 +351,7 @@ def build_problems(handbook: Handbook, nav: list) -> list[Problem]:
     """The errors the build refuses, as ``dev.py check`` words them (computed once per handbook)."""
     cached = getattr(handbook, "_build_problems", None)
     if cached is None:
-        cached = [p for p in run_checks(handbook, spelling=False, render_html=False, nav=nav) if p.severity == "error"]
+        cached = [p for p in run_checks(handbook, spelling=False, render_html=False, nav=nav, advice=False)
+                  if p.severity == "error"]
         handbook._build_problems = cached  # type: ignore[attr-defined]
     return cached

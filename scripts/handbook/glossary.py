@@ -9,6 +9,7 @@ a term with ``{{ term("id") }}``; the link carries the definition for readers (s
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -182,7 +183,9 @@ def term_link_markdown(term: Term, text: str, target: str) -> str:
     Written as a Markdown link to the glossary's source file (with attr_list attributes),
     so MkDocs and Zensical both turn it into the right URL, and MkDocs checks the anchor.
     """
-    label = text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    # The wording comes from a page or the glossary: HTML in it is shown as text, and brackets
+    # cannot end the link early.
+    label = html.escape(text, quote=False).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
     return (f'[{label}]({target}#{term.id}){{ .hb-term data-term="{term.id}" '
             f'aria-describedby="hb-def-{term.id}" }}')
 

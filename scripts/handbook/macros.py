@@ -26,7 +26,7 @@ from handbook.render import (
 from handbook.text import esc
 from handbook.bibliography import LOCATOR_RE
 from handbook.checks import build_problems
-from handbook.safety import protect_code, template_calls
+from handbook.safety import parse_page, protect_code
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 _reported: set[str] = set()
@@ -167,13 +167,17 @@ REFUSED_PAGE = "# This page was not built\n\nIt contains template code that page
 
 
 def on_pre_page_macros(env: Any) -> None:
-    """The gate before Jinja sees a page: code shown as written, and nothing but the handbook's macros."""
-    site_module.CURRENT_PAGE = _src(env)
-    text = protect_code(env.markdown)
-    _, refused = template_calls(text)
-    if refused:  # the scan has reported each with the file's line numbers
-        text = REFUSED_PAGE
-    env.markdown = text
+    """The gate before Jinja would see a page: code shown as written, and nothing but the handbook's macros."""
+    site_module.CURRENT_PAGE = src = _src(env)
+    handbook = site_module.CURRENT
+    scanned = handbook.usage.parsed_body(src, env.markdown) if handbook is not None else None
+    parsed = scanned or parse_page(protect_code(env.markdown))
+    # The page is rendered here, from the checked node tree, and mkdocs-macros is told not to
+    # render it again: Jinja never compiles page text. A refused page (the scan has reported
+    # each problem with the file's line numbers) is not rendered at all.
+    text = REFUSED_PAGE if parsed.problems else parsed.render(env.macros)
+    env.markdown = text.lstrip("\n") if scanned else text  # the scan's parse starts with the blanked front matter
+    env.page.meta["render_macros"] = False
     title = getattr(env.page, "title", None)
     if not isinstance(title, str) or any(d in title for d in ("{{", "{%", "{#")):  # mkdocs-macros renders titles too
         env.page.title = str(title if isinstance(title, str) else "Untitled").replace("{", "(").replace("}", ")")

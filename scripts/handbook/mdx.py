@@ -19,7 +19,7 @@ from . import site as site_module
 from .errors import Problem
 from .glossary import TERM_LINK_RE, definitions_html
 from .render import CITE_KEY_RE, references_html
-from .safety import html_problems, protect_code, sanitise, source_line, template_calls
+from .safety import protect_code, sanitise_and_check, source_line, template_calls
 
 __all__ = ["HandbookExtension", "makeExtension"]
 
@@ -67,7 +67,7 @@ class _Sanitise(Postprocessor):
     """The page's HTML through the allow-list; whatever it would remove is an error with file and line."""
 
     def run(self, text: str) -> str:
-        problems = html_problems(text)
+        clean, problems = sanitise_and_check(text)
         if problems:
             handbook, src = site_module.CURRENT, site_module.CURRENT_PAGE
             if handbook is not None and src:
@@ -79,7 +79,7 @@ class _Sanitise(Postprocessor):
                     source = ""
                 for message, needle in problems:
                     _report(Problem(handbook.docs_path(src), source_line(source, needle), message))
-        return sanitise(text)
+        return clean
 
 
 class HandbookExtension(Extension):

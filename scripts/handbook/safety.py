@@ -19,14 +19,15 @@ import html
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Any
 
 import jinja2
 import nh3
 from jinja2 import nodes
 
 __all__ = [
-    "JINJA_OPTIONS", "PAGE_MACROS", "MacroCall", "code_spans", "mask_code", "protect_code", "template_calls",
-    "sanitise", "html_problems", "unsafe_file_name",
+    "JINJA_OPTIONS", "PAGE_MACROS", "MacroCall", "ParsedPage", "parse_page", "code_spans", "mask_code", "protect_code", "template_calls",
+    "sanitise", "sanitise_and_check", "html_problems", "unsafe_file_name",
 ]
 
 #: The delimiters of mkdocs-macros as mkdocs.yml sets them ({## ##} comments, so that
@@ -172,13 +173,18 @@ def _locator(text: str) -> bool:
 
 def _check_call(node: nodes.Call) -> tuple[MacroCall | None, str | None]:
     name = node.node.name  # type: ignore[attr-defined]
-    fewest, most = PAGE_MACROS[name]
     usage = _USAGE.get(name, f"{name}()")
     if node.kwargs or node.dyn_args or node.dyn_kwargs:
         return None, f"{name}() takes its arguments in order, without names: write {usage}."
     if not all(isinstance(a, nodes.Const) and isinstance(a.value, str) for a in node.args):
         return None, f"the arguments of {name}() must be text in double quotes, like {usage}."
-    args = tuple(a.value for a in node.args)  # type: ignore[attr-defined]
+    return _check_args(name, tuple(a.value for a in node.args), node.lineno)  # type: ignore[attr-defined]
+
+
+def _check_args(name: str, args: tuple[str, ...], line: int) -> tuple[MacroCall | None, str | None]:
+    """A call of a handbook macro with literal text arguments: the call, or why it is refused."""
+    fewest, most = PAGE_MACROS[name]
+    usage = _USAGE.get(name, f"{name}()")
     if len(args) < fewest:
         what = {"term": "a glossary id", "cite": "at least one citation key", "citet": "a citation key"}[name]
         return None, f"{name}() needs {what}: write {usage}."
@@ -188,42 +194,100 @@ def _check_call(node: nodes.Call) -> tuple[MacroCall | None, str | None]:
         return None, f"{name}() takes at most {most} arguments; this call has {len(args)}. Write {usage}."
     if name in ("cite", "citet"):
         previous_was_key = False
-        for arg in args:
+        for index, arg in enumerate(args):
             if _locator(arg):
                 if not previous_was_key:
                     return None, f"the locator '{arg}' must follow the key it belongs to, like {usage}."
                 previous_was_key = False
             else:
-                if name == "citet" and arg is not args[0]:
+                if name == "citet" and index > 0:
                     return None, f"citet() names one work; '{arg}' is not a locator like 'p. 96', 'pp. 95-103', 'ch. 3' or 's. 67'."
                 previous_was_key = True
     if name == "term" and not args[0].strip():
         return None, f"term() needs a glossary id: write {usage}."
-    return MacroCall(node.lineno, name, args), None
+    return MacroCall(line, name, args), None
 
 
-def template_calls(text: str) -> tuple[list[MacroCall], list[tuple[int | None, str]]]:
-    """The handbook macro calls in a page's template text, and every piece of it that is refused.
+def _quick_parse(text: str) -> ParsedPage | None:
+    """The common case read from Jinja's token stream alone: text, and macro calls with quoted
+    arguments. Anything else (or any problem) returns None, and the full parser takes over."""
+    try:
+        tokens = list(_ENV._tokenize(text, None, None, None))
+    except jinja2.TemplateSyntaxError:
+        return None
+    chunks: list[str | MacroCall] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        token = tokens[i]
+        if token.type == "data":
+            chunks.append(token.value)
+            i += 1
+            continue
+        if token.type != "variable_begin" or i + 3 >= n or tokens[i + 1].type != "name" \
+                or tokens[i + 1].value not in PAGE_MACROS or tokens[i + 2].type != "lparen":
+            return None
+        name, line, args, j = tokens[i + 1].value, tokens[i + 1].lineno, [], i + 3
+        while j < n and tokens[j].type == "string":
+            args.append(tokens[j].value)
+            j += 1
+            if j < n and tokens[j].type == "comma":
+                j += 1
+            elif j < n and tokens[j].type != "rparen":
+                return None
+        if j + 1 >= n or tokens[j].type != "rparen" or tokens[j + 1].type != "variable_end":
+            return None
+        call, problem = _check_args(name, tuple(args), line)
+        if problem:
+            return None
+        chunks.append(call)  # type: ignore[arg-type]
+        i = j + 2
+    return ParsedPage(chunks, [])
 
-    ``text`` is the page as Jinja will see it (after :func:`protect_code`); line numbers are
-    Jinja's, so pass the whole file with its front matter blanked to get the file's lines.
+
+@dataclass
+class ParsedPage:
+    """A page as Jinja reads it: literal text and macro calls in order, and what is refused."""
+
+    chunks: list[str | MacroCall]
+    problems: list[tuple[int | None, str]]
+
+    @property
+    def calls(self) -> list[MacroCall]:
+        return [c for c in self.chunks if isinstance(c, MacroCall)]
+
+    def render(self, macros: dict[str, Any]) -> str:
+        """The page with each macro call replaced by what the macro returns (only when nothing was refused)."""
+        if self.problems:
+            raise ValueError("a page with refused template code is never rendered")
+        return "".join(c if isinstance(c, str) else str(macros[c.name](*c.args)) for c in self.chunks)
+
+
+def parse_page(text: str) -> ParsedPage:
+    """Read a page's template text (after :func:`protect_code`) with Jinja's own parser.
+
+    Line numbers are Jinja's, so pass the whole file with its front matter blanked to get
+    the file's lines.
     """
+    quick = _quick_parse(text)
+    if quick is not None:
+        return quick
     try:
         tree = _ENV.parse(text)
     except jinja2.TemplateSyntaxError as error:
-        return [], [(error.lineno, f"the macro syntax on this line cannot be read ({error.message}). "
-                                   f"Check its brackets and quotes, like {{{{ term(\"empathy\") }}}}. {_AS_CODE}")]
-    calls: list[MacroCall] = []
+        return ParsedPage([], [(error.lineno, f"the macro syntax on this line cannot be read ({error.message}). "
+                                              f"Check its brackets and quotes, like {{{{ term(\"empathy\") }}}}. {_AS_CODE}")])
+    chunks: list[str | MacroCall] = []
     problems: list[tuple[int | None, str]] = []
     for node in tree.body:
         if isinstance(node, nodes.Output):
             for child in node.nodes:
                 if isinstance(child, nodes.TemplateData):
+                    chunks.append(child.data)
                     continue
                 if isinstance(child, nodes.Call) and isinstance(child.node, nodes.Name) and child.node.name in PAGE_MACROS:
                     call, problem = _check_call(child)
                     if call:
-                        calls.append(call)
+                        chunks.append(call)
                     else:
                         problems.append((child.lineno, str(problem)))
                     continue
@@ -231,7 +295,13 @@ def template_calls(text: str) -> tuple[list[MacroCall], list[tuple[int | None, s
                                                f"with quoted text, like {{{{ term(\"empathy\") }}}}. {_AS_CODE}"))
         else:
             problems.append((node.lineno, f"{_describe(node)}: pages cannot contain template code. {_AS_CODE}"))
-    return calls, problems
+    return ParsedPage(chunks, problems)
+
+
+def template_calls(text: str) -> tuple[list[MacroCall], list[tuple[int | None, str]]]:
+    """The handbook macro calls in a page's template text, and every piece of it that is refused."""
+    parsed = parse_page(text)
+    return parsed.calls, parsed.problems
 
 
 # Only allowed HTML reaches readers ---------------------------------------------------------------
@@ -274,17 +344,45 @@ _STYLE_PROPS = re.compile(r"([a-zA-Z-]+)\s*:")
 _SCHEMES = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*)\s*:")
 
 
-def _unchanged_by_policy(markup: str) -> bool:
-    """True if the allow-list keeps everything that a policy allowing all it sees keeps."""
+def _allow_everything_seen(markup: str) -> str:
+    """nh3 with a policy that allows every tag, attribute, scheme and style it can see in ``markup``."""
     tags = {t.lower() for t in _TAG_NAMES.findall(markup)} - {"script", "style"}
     opening = " ".join(_OPEN_TAGS.findall(html.unescape(markup)))  # what attributes and addresses can hide in
     attrs = {a.lower() for a in _ATTR_NAMES.findall(opening)}
     schemes = {s.lower() for s in _SCHEMES.findall(opening)} | URL_SCHEMES
     props = {p.lower() for p in _STYLE_PROPS.findall(opening)} | STYLE_PROPERTIES
     # (a <style> element is left out: Ammonia cannot filter style properties and keep stylesheets)
-    everything = nh3.clean(markup, tags=tags | {"script"}, clean_content_tags=set(), attributes={"*": attrs},
-                           url_schemes=schemes, link_rel=None, strip_comments=True, filter_style_properties=props)
-    return everything == sanitise(markup)
+    return nh3.clean(markup, tags=tags | {"script"}, clean_content_tags=set(), attributes={"*": attrs},
+                     url_schemes=schemes, link_rel=None, strip_comments=True, filter_style_properties=props)
+
+
+_TAG_PARTS = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'=<>`]+))?)*)\s*/?>")
+_ATTR_PARTS = re.compile(r"\s+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+)))?")
+
+
+def _plainly_allowed(markup: str) -> bool:
+    """A quick look that shows most pages need no second opinion: every opening tag is well
+    formed and uses only allowed tags, attributes, addresses and styles. When in doubt, False."""
+    if markup.count("<") != markup.count("<!--") + len(_TAG_NAMES.findall(markup)):
+        return False  # something that is not a plain tag
+    for match in _OPEN_TAGS.finditer(markup):
+        parts = _TAG_PARTS.fullmatch(match.group(0))
+        if parts is None:
+            return False
+        tag = parts.group(1).lower()
+        allowed = ALLOWED_ATTRIBUTES.get(tag)
+        if allowed is None:
+            return False
+        for name, *values in _ATTR_PARTS.findall(parts.group(2)):
+            name = name.lower()
+            value = next((v for v in values if v), "")
+            if not (name in allowed or name in _GLOBAL_ATTRS or name.startswith("aria-")):
+                return False
+            if name in _URL_ATTRS and url_problem(value):
+                return False
+            if name == "style" and {p.split(":")[0].strip().lower() for p in value.split(";") if ":" in p} - STYLE_PROPERTIES:
+                return False
+    return True
 
 
 class _Finder(HTMLParser):
@@ -335,20 +433,28 @@ def url_problem(url: str) -> str | None:
     return f"the address scheme '{scheme}:' is not allowed. Link to a page of the handbook, an http(s) address or a mailto: address."
 
 
-def html_problems(markup: str) -> list[tuple[str, str]]:
-    """What the allow-list would remove from ``markup``: (message, text to find it by in the source).
+def sanitise_and_check(markup: str) -> tuple[str, list[tuple[str, str]]]:
+    """The HTML through the allow-list, and what it removed: (message, text to find it by in the source).
 
-    Empty when the HTML passes unchanged. The fast check compares two runs of nh3; only
-    HTML that fails it is read again to name each problem.
+    The check compares nh3's output under the allow-list with its output under a policy
+    that allows everything present; only HTML that differs is read again to name each problem.
     """
-    if _unchanged_by_policy(markup):
-        return []
+    if "<" not in markup:  # no tags, nothing to remove (most headings and titles)
+        return markup, []
+    clean = sanitise(markup)
+    if _plainly_allowed(markup) or clean == _allow_everything_seen(markup):
+        return clean, []
     finder = _Finder()
     finder.feed(markup)
     finder.close()
     found = list(dict.fromkeys(finder.found))
-    return found or [("the page contains HTML that the handbook does not allow. Remove the raw HTML from this page, "
-                      "or ask a maintainer.", "<")]
+    return clean, found or [("the page contains HTML that the handbook does not allow. Remove the raw HTML from this page, "
+                             "or ask a maintainer.", "<")]
+
+
+def html_problems(markup: str) -> list[tuple[str, str]]:
+    """What the allow-list would remove from ``markup`` (see :func:`sanitise_and_check`)."""
+    return sanitise_and_check(markup)[1]
 
 
 def source_line(source: str, needle: str) -> int | None:

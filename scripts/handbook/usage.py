@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .pages import split_front_matter
-from .safety import mask_code, protect_code, template_calls, unsafe_file_name
+from .safety import ParsedPage, mask_code, parse_page, protect_code, unsafe_file_name
 from .yamlsource import load_yaml
 
 __all__ = ["Call", "UsageIndex", "scan", "mask_code"]
@@ -33,13 +33,17 @@ class UsageIndex:
     calls: list[Call] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)
     problems: list[tuple[str, int | None, str]] = field(default_factory=list)
+    #: Each page's text as read, and its parsed template (reused when the page is rendered).
+    sources: dict[str, tuple[str, ParsedPage]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.terms_by_page: dict[str, list[str]] = defaultdict(list)
         self.pages_by_term: dict[str, list[str]] = defaultdict(list)
         self.pages_by_ref: dict[str, list[str]] = defaultdict(list)
         self.refs_by_page: dict[str, list[str]] = defaultdict(list)
+        self.calls_by_page: dict[str, list[Call]] = defaultdict(list)
         for call in self.calls:
+            self.calls_by_page[call.path].append(call)
             if call.macro == "term" and call.args:
                 key = str(call.args[0])
                 _add(self.terms_by_page[call.path], key)
@@ -49,13 +53,10 @@ class UsageIndex:
                     _add(self.pages_by_ref[key], call.path)
                     _add(self.refs_by_page[call.path], key)
 
-    def line_of(self, path: str, macro: str, key: str) -> int | None:
-        """The first line of ``path`` where ``macro`` is called with ``key``."""
-        macros = ("cite", "citet") if macro in ("cite", "citet") else (macro,)
-        for call in self.calls:
-            if call.path == path and call.macro in macros and key in [str(a) for a in call.args]:
-                return call.line
-        return None
+    def parsed_body(self, path: str, body: str) -> ParsedPage | None:
+        """The parse made by the scan, if ``body`` is the page's text after its front matter."""
+        text, parsed = self.sources.get(path, ("", None))
+        return parsed if parsed is not None and text.endswith(body) else None
 
 
 def _add(seq: list[str], item: str) -> None:
@@ -93,7 +94,8 @@ def scan(docs_dir: Path) -> UsageIndex:
     """Read every Markdown file under ``docs_dir`` once: titles, macro calls, refused template code."""
     calls: list[Call] = []
     titles: dict[str, str] = {}
-    problems: list[tuple[str, int, str]] = []
+    problems: list[tuple[str, int | None, str]] = []
+    sources: dict[str, tuple[str, ParsedPage]] = {}
     for path in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(docs_dir).as_posix()
         unsafe = unsafe_file_name(rel)
@@ -117,7 +119,8 @@ def scan(docs_dir: Path) -> UsageIndex:
         if rel not in titles:
             heading = re.search(r"^# (.+)$", text, re.M)
             titles[rel] = heading.group(1).strip() if heading else rel
-        found, refused = template_calls(protect_code(blank_front_matter(text)))
-        calls += [Call(rel, c.line, c.name, c.args) for c in found]
-        problems += [(rel, line, message) for line, message in refused]
-    return UsageIndex(calls=calls, titles=titles, problems=problems)
+        parsed = parse_page(protect_code(blank_front_matter(text)))
+        calls += [Call(rel, c.line, c.name, c.args) for c in parsed.calls]
+        problems += [(rel, line, message) for line, message in parsed.problems]
+        sources[rel] = (text, parsed)
+    return UsageIndex(calls=calls, titles=titles, problems=problems, sources=sources)

@@ -26,6 +26,10 @@ class _LineLoader(yaml.SafeLoader):
     pass
 
 
+class _FastLineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser, where PyYAML has it
+    pass
+
+
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
@@ -39,11 +43,15 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_FastLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def load_yaml(text: str) -> Any:
     """Parse YAML; mappings come back as :class:`LineDict`. Raises ``yaml.YAMLError``."""
-    return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    try:
+        return yaml.load(text, Loader=_FastLineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError:  # read again by the Python parser, whose messages contributors get
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506
 
 
 def yaml_error_line(error: yaml.YAMLError) -> int | None:

@@ -1,0 +1,145 @@
+"""Build cost of the handbook against a plain Material build of the same pages, from 40 to 1,000 pages.
+
+    python3 dev.py bench --build-only [--sizes real,100,500,1000] [--runs 2] [--json FILE]
+
+Sites of 100, 500 and 1,000 pages are made from the real one: the content sections
+(client, roles, relationship, challenges, approach, practice) are copied as often as it
+takes, each copy in a folder of its own with its links kept working, so every synthetic
+page has the shape of a real page (terms, citations with locators, reference lists,
+cite box, glossary and bibliography backlinks). Each size is built three ways, in turn
+within each run: the handbook with an empty citation cache (cold), the handbook again
+with the cache it left (warm, as in `dev.py serve` and CI after the first build), and a
+plain Material build of the same pages (the same mkdocs.yml without the macros plugin
+and the handbook's Markdown extension). CPU time is the build process's user+system
+time; the best of the runs is kept. Prints a table and writes it as JSON.
+
+Not a test: the figures depend on the machine, so they are reported, not asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import posixpath
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SECTIONS = ("client", "roles", "relationship", "challenges", "approach", "practice")
+_LINK = re.compile(r"(\]\(|href=\")([^)\"#\s]+\.md)")
+
+
+def _relink(text: str, src: str) -> str:
+    """Links from a copied page to pages outside the content sections go one folder further up."""
+    def fix(match: re.Match) -> str:
+        target = match.group(2)
+        if re.match(r"^[a-z]+:", target):
+            return match.group(0)
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src), target))
+        if resolved.split("/")[0] in SECTIONS:
+            return match.group(0)
+        return match.group(1) + "../" + target
+    return _LINK.sub(fix, text)
+
+
+def make_site(dest: Path, pages: int | None) -> int:
+    """The real handbook in ``dest``, with copies of its content sections up to about ``pages`` pages."""
+    shutil.copytree(ROOT / "docs", dest / "docs")
+    shutil.copy(ROOT / "CITATION.cff", dest / "CITATION.cff")
+    shutil.copy(ROOT / ".spelling-wordlist.txt", dest / ".spelling-wordlist.txt")
+    config_text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
+    config_text = config_text.replace("module_name: scripts/handbook/macros", f"module_name: {ROOT / 'scripts/handbook/macros'}")
+    content = sorted(p.relative_to(dest / "docs").as_posix() for s in SECTIONS for p in (dest / "docs" / s).rglob("*.md"))
+    total = sum(1 for _ in (dest / "docs").rglob("*.md"))
+    nav_extra = []
+    copy = 0
+    while pages and total + len(content) <= pages + len(content) // 2:
+        copy += 1
+        entries = []
+        for src in content:
+            text = (dest / "docs" / src).read_text(encoding="utf-8")
+            target = dest / "docs" / f"x{copy}" / src
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(_relink(text, src), encoding="utf-8")
+            entries.append(f"x{copy}/{src}")
+        nav_extra.append((copy, entries))
+        total += len(content)
+    config = config_text
+    if nav_extra:  # each copy is a section of its own, before About
+        block = "".join(f"  - Copy {k}:\n" + "".join(f"      - {e}\n" for e in entries) for k, entries in nav_extra)
+        config = config.replace("\n  - About:\n", "\n" + block + "  - About:\n", 1)
+    (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
+    plain = re.sub(r"  - macros:\n(?:      .*\n)+", "", config).replace("  - handbook.mdx\n", "").replace("strict: true", "strict: false")
+    (dest / "mkdocs-plain.yml").write_text(plain, encoding="utf-8")
+    return total
+
+
+def timed_build(project: Path, config: str, env: dict[str, str]) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one `mkdocs build` of ``project``."""
+    out = project / "site"
+    shutil.rmtree(out, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run([str(BIN / "mkdocs"), "build", "-q", "-f", str(project / config), "-d", str(out)],
+                            cwd=project, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0 and config == "mkdocs.yml":
+        raise SystemExit(f"the handbook build of {project} failed:\n{result.stdout}{result.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, wall
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="real,100,500,1000", help="comma-separated: 'real' or a number of pages")
+    parser.add_argument("--runs", type=int, default=2, help="runs of each build (the best is kept)")
+    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "build-times.json")
+    args = parser.parse_args(argv)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("HANDBOOK_SITE_URL", None)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        sites = {}
+        for size in args.sizes.split(","):
+            project = Path(tmp) / f"site-{size}"
+            project.mkdir()
+            sites[size] = (project, make_site(project, None if size == "real" else int(size)))
+        best: dict[tuple[str, str], tuple[float, float]] = {}
+        for _ in range(args.runs):  # interleaved, so that a slow moment of the machine hits every kind alike
+            for size, (project, _pages) in sites.items():
+                shutil.rmtree(project / ".cache", ignore_errors=True)
+                for kind, config in (("cold", "mkdocs.yml"), ("warm", "mkdocs.yml"), ("plain", "mkdocs-plain.yml")):
+                    cpu, wall = timed_build(project, config, env)
+                    key = (size, kind)
+                    if key not in best or cpu < best[key][0]:
+                        best[key] = (cpu, wall)
+        for size, (_project, pages) in sites.items():
+            plain = best[(size, "plain")]
+            row = {"size": size, "pages": pages, "plain_cpu": round(plain[0], 2), "plain_wall": round(plain[1], 2)}
+            for kind in ("cold", "warm"):
+                cpu, wall = best[(size, kind)]
+                row |= {f"{kind}_cpu": round(cpu, 2), f"{kind}_wall": round(wall, 2), f"{kind}_ratio": round(cpu / plain[0], 2)}
+            rows.append(row)
+    print(f"Build cost, best of {args.runs} interleaved runs (CPU seconds; wall seconds in brackets; ratio = CPU / plain CPU):")
+    print(f"{'site':>6} {'pages':>6} | {'plain Material':>16} | {'handbook, cold cache':>24} | {'handbook, warm cache':>24}")
+    for r in rows:
+        print(f"{r['size']:>6} {r['pages']:>6} | {r['plain_cpu']:>7.1f} ({r['plain_wall']:>5.1f}) | "
+              f"{r['cold_cpu']:>7.1f} ({r['cold_wall']:>5.1f}) {r['cold_ratio']:>5.2f}x | "
+              f"{r['warm_cpu']:>7.1f} ({r['warm_wall']:>5.1f}) {r['warm_ratio']:>5.2f}x")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"runs": args.runs, "python": sys.version.split()[0], "rows": rows}, indent=2) + "\n", encoding="utf-8")
+    print(f"Written to {args.json.relative_to(ROOT) if args.json.is_relative_to(ROOT) else args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
