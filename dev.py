@@ -76,32 +76,50 @@ def environment() -> dict[str, str]:
 
 def sync() -> dict[str, str]:
     env = environment()
-    run(uv(), "sync", "--locked", "--quiet", "--python", sys.executable, env=env)
+    # Bytecode compiled once at install: every build then starts without compiling the packages.
+    run(uv(), "sync", "--locked", "--quiet", "--compile-bytecode", "--python", sys.executable, env=env)
     return env
 
 
-def _missing_system_packages() -> list[str]:
+def _missing_system_packages(markers: set[str] | None = None) -> list[str]:
     missing = []
     for marker, package in SYSTEM_PACKAGES.items():
+        if markers is not None and marker not in markers:
+            continue
         present = Path(marker).exists() if marker.startswith("/") else shutil.which(marker) is not None
         if not present:
             missing.append(package)
     return sorted(set(missing))
 
 
-def system_packages() -> None:
-    missing = _missing_system_packages()
+def _site_dir(args: list[str]) -> Path:
+    for flag in ("-d", "--site-dir"):
+        if flag in args and args.index(flag) + 1 < len(args):
+            return (ROOT / args[args.index(flag) + 1]).resolve()
+    return ROOT / "site"
+
+
+def system_packages(markers: set[str] | None = None, *, required: bool = True) -> None:
+    """Install the Debian packages the tests need (or only those named by ``markers``).
+
+    With ``required=False`` (the page check, whose spelling check needs aspell) nothing is
+    asked of a reader who cannot install packages: the check says what it skipped."""
+    missing = _missing_system_packages(markers)
     if not missing:
         return
     sudo: list[str] = []
     if hasattr(os, "geteuid") and os.geteuid() != 0:
         if os.environ.get("HANDBOOK_APT_SUDO") == "1" and shutil.which("sudo"):
             sudo = ["sudo"]
+        elif not required:
+            return
         else:
             say(f"the tests need Debian packages that are missing: install them with "
                 f"`sudo apt-get install {' '.join(missing)}` and run this command again.")
             sys.exit(1)
     if not shutil.which("apt-get"):
+        if not required:
+            return
         say(f"the tests need {', '.join(missing)} (Debian package names); install them with your "
             f"system's package manager and run this command again.")
         sys.exit(1)
@@ -133,8 +151,15 @@ def main(argv: list[str]) -> int:
         return run(VENV / "bin" / "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", "--livereload", *args, env=env, check=False)
     if command == "build":
         env = sync()
-        return run(VENV / "bin" / "mkdocs", "build", *args, env=env, check=False)
+        code = run(VENV / "bin" / "mkdocs", "build", *args, env=env, check=False)
+        if code != 0:  # leave nothing half-built that someone could open or publish by mistake
+            out = _site_dir(args)
+            shutil.rmtree(out, ignore_errors=True)
+            say(f"the build failed (the lines above say where and why), so {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out} "
+                f"was removed rather than left half-built.")
+        return code
     if command == "check":
+        system_packages({"/usr/bin/aspell", "/usr/lib/aspell/en_GB.multi"}, required=False)
         env = sync()
         return run(VENV / "bin" / "python", "scripts/check.py", *args, env=env, check=False)
     if command == "new":

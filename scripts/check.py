@@ -11,6 +11,7 @@ Exits 1 if any problem is an error; warnings and notices are advice.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
@@ -47,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     for page in pages:
         if page.suffix == ".md" and page.exists():
             print(f"  {page.resolve().relative_to(root)}: {readability(page):.0f}")
+    if not args.no_spelling and shutil.which("aspell") is None:
+        print("\nSpelling was not checked: install aspell and its British English dictionary "
+              "(Debian: `sudo apt-get install aspell aspell-en`) to check it here, as the pull request's checks do.")
     print(f"\n{errors} error(s), {warnings} warning(s), {notices} notice(s).")
     if errors:
         print("Fix the errors above; each line says where and how. Warnings and notices are advice.")

@@ -63,7 +63,7 @@ def test_unconfirmed_fields_are_allowed_when_declared(tmp_path: Path) -> None:
 def test_malformed_doi(tmp_path: Path) -> None:
     item = {**ITEMS["rogers1957"], "DOI": "https://doi.org/10.1037/h0045357"}
     assert problems(tmp_path, [item]) == [
-        "docs/data/references.json:23: the reference 'rogers1957' has the DOI 'https://doi.org/10.1037/h0045357', which is not of the form 10.NNNN/... . Write the DOI alone, without 'https://doi.org/'."
+        "docs/data/references.json:23: the reference 'rogers1957' has the DOI 'https://doi.org/10.1037/h0045357', which is not of the form 10.NNNN/... (without spaces, quotation marks or angle brackets). Write the DOI alone, without 'https://doi.org/'."
     ]
 
 

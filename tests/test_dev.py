@@ -14,7 +14,7 @@ spec.loader.exec_module(dev)
 
 
 def test_without_root_it_says_in_one_sentence_what_to_install(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
-    monkeypatch.setattr(dev, "_missing_system_packages", lambda: ["aspell-en", "chromium"])
+    monkeypatch.setattr(dev, "_missing_system_packages", lambda markers=None: ["aspell-en", "chromium"])
     monkeypatch.setattr(dev.os, "geteuid", lambda: 1000)
     monkeypatch.delenv("HANDBOOK_APT_SUDO", raising=False)
     with pytest.raises(SystemExit) as exit_info:
@@ -26,7 +26,7 @@ def test_without_root_it_says_in_one_sentence_what_to_install(monkeypatch: pytes
 
 
 def test_nothing_to_install_means_no_apt(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(dev, "_missing_system_packages", lambda: [])
+    monkeypatch.setattr(dev, "_missing_system_packages", lambda markers=None: [])
     monkeypatch.setattr(dev, "run", lambda *a, **k: pytest.fail("apt-get should not run"))
     dev.system_packages()
 

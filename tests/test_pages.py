@@ -64,7 +64,7 @@ def test_unknown_author_and_missing_field() -> None:
 def test_unknown_field_and_review_order() -> None:
     text = GOOD.replace("keywords: [advocacy]", "keywords: [advocacy]\nauthor: Someone").replace("next_review: 2027-11-23", "next_review: 2025-01-01")
     assert check(text) == [
-        "docs/roles/advocacy.md:2: unknown field 'author'. Use only: authors, created, description, hide, keywords, next_review, reviewed, search, template, title.",
+        "docs/roles/advocacy.md:2: unknown field 'author'. Use only: authors, created, description, hide, keywords, next_review, reviewed, search, title.",
         "docs/roles/advocacy.md:7: 'next_review' must be after 'reviewed'.",
     ]
 
@@ -140,4 +140,4 @@ def test_usage_scan_finds_calls_with_lines_and_skips_code(tmp_path: Path) -> Non
     ]
     assert usage.pages_by_ref["lee2001"] == ["roles/a.md"] and usage.pages_by_term["empathy"] == ["roles/a.md"]
     assert usage.titles["roles/a.md"] == "A"
-    assert usage.line_of("roles/a.md", "cite", "lee2001") == 4
+    assert usage.refs_by_page["roles/a.md"] == ["rogers1957", "lee2001", "tervalon1998"]

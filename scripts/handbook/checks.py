@@ -103,13 +103,15 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
     # Unknown terms and citations, with the line of the macro call.
     for call in handbook.usage.calls_by_page.get(rel, []):
         if call.macro == "term":
-            if handbook.glossary is not None and call.args and str(call.args[0]) not in handbook.glossary.terms:
-                yield Problem(name, call.line, handbook.glossary.unknown_message(str(call.args[0])))
-        else:
-            if handbook.bibliography is not None:
-                for key in ref_keys(call.args):
-                    if key not in handbook.bibliography.items:
-                        yield Problem(name, call.line, handbook.bibliography.unknown_message(key))
+            if call.args and str(call.args[0]) not in handbook.term_ids:
+                term_id = str(call.args[0])
+                yield Problem(name, call.line, handbook.glossary.unknown_message(term_id) if handbook.glossary else
+                              f"unknown glossary term '{term_id}'.{did_you_mean(term_id, handbook.term_ids) or ' Add it to docs/data/glossary.yml first.'}")
+        elif call.macro in ("cite", "citet"):
+            for key in ref_keys(call.args):
+                if key not in handbook.reference_ids:
+                    yield Problem(name, call.line, handbook.bibliography.unknown_message(key) if handbook.bibliography else
+                                  f"unknown citation key '{key}'.{did_you_mean(key, handbook.reference_ids) or ' Add the source to docs/data/references.json first.'}")
             for arg in call.args:
                 if isinstance(arg, str) and re.match(r"^\s*(p|pp|page)\b", arg) and not LOCATOR_RE.match(arg.strip()):
                     yield Problem(name, call.line, f"'{arg}' is not a locator like 'p. 96' or 'pp. 95-103'.")
@@ -299,7 +301,9 @@ class Speller:
     def check(self, name: str, lines: list[str]) -> Iterator[Problem]:
         if not self.aspell:
             return
-        prose = [re.sub(r"\S*\d\S*|\S+\.(?:md|json|ris|bib|csv|yml|cff)\b", " ", _prose(re.sub(r"`[^`]*`", " ", l))) for l in lines]
+        # Numbers, file names and web addresses written without http (legislation.gov.uk) are not words.
+        prose = [re.sub(r"\S*\d\S*|\S+\.(?:md|json|ris|bib|csv|yml|cff)\b|\S*[a-z]\.[a-z]{2,}\S*", " ", _prose(re.sub(r"`[^`]*`", " ", l)))
+                 for l in lines]
         result = subprocess.run([self.aspell, "--lang=en_GB", "--encoding=utf-8", "--mode=none", "-a"],
                                 input="".join("^" + p + "\n" for p in prose), capture_output=True, text=True, check=False)
         line_no = 1
@@ -331,10 +335,8 @@ def run_checks(handbook: Handbook, paths: Iterable[Path] | None = None, *, spell
     wanted = {handbook.docs_path(_docs_rel(handbook, p)) for p in pages}
     problems = [p for p in handbook.problems if not p.file.endswith(".md") or p.file in wanted]
     names: set[str] = set()
-    if handbook.bibliography is not None:
-        for item in handbook.bibliography.items.values():
-            for person in item.get("author", []) + item.get("editor", []):
-                names.update(re.findall(r"[^\W\d_]+", person.get("family", "") + " " + person.get("given", "")))
+    for person in handbook.names:
+        names.update(re.findall(r"[^\W\d_]+", person))
     spell = Speller(root / ".spelling-wordlist.txt", names) if spelling else None
     for path in pages:
         if path.exists():

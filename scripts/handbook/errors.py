@@ -31,7 +31,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.message}"
+        return _one_line(f"{where}: {self.message}")
 
 
 class ContentError(Exception):
@@ -43,6 +43,12 @@ class ContentError(Exception):
     def __init__(self, problems: Iterable[Problem]):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def _one_line(text: str) -> str:
+    """Control characters shown, not obeyed: a message is always one line, and no text from a
+    page can start a line of its own (where GitHub would read '::warning ...' as a command)."""
+    return "".join(ch if ch >= " " or ch == "\t" else repr(ch)[1:-1] for ch in text).replace("\x7f", "\\x7f")
 
 
 def _escape_annotation(text: str, *, property_: bool = False) -> str:

@@ -19,21 +19,25 @@ __all__ = ["FrontMatter", "split_front_matter", "validate_front_matter", "FRONT_
 DATE_FIELDS = ("created", "reviewed", "next_review")
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 
+#: Plain text for titles, descriptions and keywords: they reach the page's head, the
+#: navigation and the cite box through the theme's templates, so no markup and no macros.
+_PLAIN = {"pattern": r"^(?!.*(\{\{|\{%|\{#))[^<>\"`]*$",
+          "description": "plain text: write quotation marks as “ ” or ‘ ’, and leave out <, >, ` and macro braces"}
+
 FRONT_MATTER_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "required": ["title", "description", "authors", "created", "reviewed", "next_review"],
     "properties": {
-        "title": {"type": "string", "minLength": 1, "maxLength": 90},
-        "description": {"type": "string", "minLength": 50, "maxLength": 160},
+        "title": {"type": "string", "minLength": 1, "maxLength": 90, **_PLAIN},
+        "description": {"type": "string", "minLength": 50, "maxLength": 160, **_PLAIN},
         "authors": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"type": "string"}},
         "created": {"type": "string", "pattern": _DATE},
         "reviewed": {"type": "string", "pattern": _DATE},
         "next_review": {"type": "string", "pattern": _DATE},
-        "keywords": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "keywords": {"type": "array", "items": {"type": "string", "minLength": 1, **_PLAIN}},
         "hide": {"type": "array", "items": {"enum": ["navigation", "toc", "footer", "path", "feedback", "tags"]}},
         "search": {"type": "object"},
-        "template": {"type": "string"},
     },
 }
 
@@ -109,7 +113,7 @@ def validate_front_matter(
     if {"reviewed", "next_review"} <= dates.keys() and dates["next_review"] <= dates["reviewed"]:
         problems.append(Problem(path, data.line_of("next_review") + 1, "'next_review' must be after 'reviewed'."))
     page_authors: list[Author] = []
-    for name in data.get("authors") or []:
+    for name in data.get("authors") if isinstance(data.get("authors"), list) else []:
         if not isinstance(name, str):
             continue
         if name in authors:

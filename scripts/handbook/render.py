@@ -179,6 +179,7 @@ def page_citation(front: FrontMatter, src: str, site_url: str, version: str, lic
         "bibtex_href": "data:application/x-bibtex;charset=utf-8," + urllib.parse.quote(bibtex),
         "ris_href": "data:application/x-research-info-systems;charset=utf-8," + urllib.parse.quote(ris),
         "file_stem": f"ccph-{slug}",
-        "jsonld": json.dumps(jsonld, ensure_ascii=False).replace("</", "<\\/"),
+        # Inside <script>, no "<" at all: nothing in the data can end the element or open a comment.
+        "jsonld": json.dumps(jsonld, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"),
         "handbook": HANDBOOK, "licence_url": licence_url,
     }

@@ -8,6 +8,7 @@ per page) reads each file once.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,12 @@ class Handbook:
     usage: UsageIndex
     version: str
     problems: list[Problem] = field(default_factory=list)
+    #: The ids in the data files, read even when a file has a mistake, so that one broken
+    #: file does not turn every citation or term on every page into a false problem.
+    reference_ids: set[str] = field(default_factory=set)
+    term_ids: set[str] = field(default_factory=set)
+    #: Names in the bibliography (for the spelling check), read the same way.
+    names: set[str] = field(default_factory=set)
 
     def docs_path(self, rel: str) -> str:
         """How messages name a page: ``docs/roles/advocacy.md``."""
@@ -78,14 +85,20 @@ def _load(root: Path, docs_dir: Path, _sig: tuple) -> Handbook:
 
     bibliography = glossary = None
     authors: dict[str, Author] = {}
+    refs_text = _read_text(data / "references.json")
+    reference_ids = set(re.findall(r'"id"\s*:\s*"([^"]+)"', refs_text))
+    names = {_json_text(n) for n in re.findall(r'"(?:family|given)"\s*:\s*"((?:[^"\\]|\\.)+)"', refs_text)}
+    term_ids = set(re.findall(r"^\s*-?\s*id:\s*['\"]?([A-Za-z0-9-]+)", _read_text(data / "glossary.yml"), re.M))
     try:
         bibliography = load_references(data / "references.json", rel(data / "references.json"), cache_for(root))
-    except ContentError as error:
-        problems += error.problems
+        reference_ids = set(bibliography.items)
+    except (ContentError, OSError) as error:
+        problems += getattr(error, "problems", [Problem(rel(data / "references.json"), None, "cannot be read.")])
     try:
-        glossary = load_glossary(data / "glossary.yml", bibliography.items if bibliography else None, rel(data / "glossary.yml"))
-    except ContentError as error:
-        problems += error.problems
+        glossary = load_glossary(data / "glossary.yml", reference_ids, rel(data / "glossary.yml"))
+        term_ids = set(glossary.terms)
+    except (ContentError, OSError) as error:
+        problems += getattr(error, "problems", [Problem(rel(data / "glossary.yml"), None, "cannot be read.")])
     try:
         authors = load_authors(data / "authors.yml", rel(data / "authors.yml"))
     except ContentError as error:
@@ -97,12 +110,26 @@ def _load(root: Path, docs_dir: Path, _sig: tuple) -> Handbook:
     pages: dict[str, FrontMatter] = {}
     for path in sorted(docs_dir.rglob("*.md")):
         src = path.relative_to(docs_dir).as_posix()
-        if src in EXEMPT:
+        if src in EXEMPT or src not in usage.sources:  # unreadable or unsafe: reported by the scan
             continue
-        front, page_problems = validate_front_matter(rel(path), path.read_text(encoding="utf-8"), authors)
+        front, page_problems = validate_front_matter(rel(path), usage.sources[src][0], authors)
         problems += page_problems
         if front:
             pages[src] = front
     return Handbook(root=root, docs_dir=docs_dir, glossary=glossary, bibliography=bibliography,
                     authors=authors, pages=pages, usage=usage, version=handbook_version(root),
-                    problems=problems)
+                    problems=problems, reference_ids=reference_ids, term_ids=term_ids, names=names)
+
+
+def _json_text(literal: str) -> str:
+    try:
+        return json.loads(f'"{literal}"')
+    except ValueError:
+        return literal
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
