@@ -40,3 +40,22 @@ def test_it_never_downloads_a_browser() -> None:
 def test_unknown_command(capsys: pytest.CaptureFixture) -> None:
     assert dev.main(["sevre"]) == 2
     assert "unknown command 'sevre'" in capsys.readouterr().out
+
+
+def test_a_failed_build_leaves_no_half_built_site(monkeypatch: pytest.MonkeyPatch, tmp_path, capsys) -> None:
+    out = tmp_path / "out"
+    (out / "roles").mkdir(parents=True)
+    (out / "roles" / "index.html").write_text("half-built")
+    monkeypatch.setattr(dev, "sync", lambda: {})
+    monkeypatch.setattr(dev, "run", lambda *a, **k: 1)
+    assert dev.main(["build", "-d", str(out)]) == 1
+    assert not out.exists()
+    assert "was removed rather than left half-built" in capsys.readouterr().out
+
+
+def test_a_good_build_keeps_its_site(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(dev, "sync", lambda: {})
+    monkeypatch.setattr(dev, "run", lambda *a, **k: 0)
+    assert dev.main(["build", "-d", str(out)]) == 0 and out.exists()

@@ -274,8 +274,8 @@ def parse_page(text: str) -> ParsedPage:
     try:
         tree = _ENV.parse(text)
     except jinja2.TemplateSyntaxError as error:
-        return ParsedPage([], [(error.lineno, f"the macro syntax on this line cannot be read ({error.message}). "
-                                              f"Check its brackets and quotes, like {{{{ term(\"empathy\") }}}}. {_AS_CODE}")])
+        return ParsedPage([], [(error.lineno, "the macro syntax on this line cannot be read. Check that every {{ has its }} "
+                                              f"and every quotation mark its pair, like {{{{ term(\"empathy\") }}}}. {_AS_CODE}")])
     chunks: list[str | MacroCall] = []
     problems: list[tuple[int | None, str]] = []
     for node in tree.body:
