@@ -295,7 +295,7 @@ def test_no_payload_runs_in_a_browser_even_if_a_refused_page_were_published(mini
     refs[1]["title"] = "Humility <img src=x onerror=alert(2)>"
     mini.write("data/references.json", json.dumps(refs, indent=2))
     home(mini, "\n\n".join(list(HTML_PAYLOADS) + ['Para.\n{ onmouseover="alert(5)" }', "[r][bad]\n\n[bad]: javascript:alert(6)",
-                                                  "<img\nsrc=x\nonerror=alert(7)>", "{{ config }}"]))
+                                                  "<img\nsrc=x\nonerror=alert(7)>"]))
     config = mini.path / "mkdocs.yml"
     config.write_text(config.read_text().replace("strict: true", "strict: false"))
     result = mini.build()

@@ -73,3 +73,16 @@ def test_a_content_problem_stops_a_zensical_build(tmp_path: Path) -> None:
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
     assert result.returncode != 0
     assert "docs/roles/advocacy.md:14: unknown glossary term 'powr'. Did you mean 'power'?" in result.stdout
+
+
+def test_template_code_is_refused_under_zensical_too(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    target = project / "docs" / "roles" / "advocacy.md"
+    text = target.read_text(encoding="utf-8").replace("## Learning outcomes", "{{ cycler.__init__.__globals__.os.popen('id').read() }}\n\n## Learning outcomes", 1)
+    target.write_text(text, encoding="utf-8")
+    result = subprocess.run([str(Path(sys.executable).parent / "zensical"), "build", "--clean"], cwd=project, env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
+    line = text.split("\n").index("{{ cycler.__init__.__globals__.os.popen('id').read() }}") + 1
+    assert f"docs/roles/advocacy.md:{line}: calling anything but the handbook's macros is not allowed" in result.stdout
+    built = project / "site" / "roles" / "advocacy" / "index.html"
+    assert "uid=" not in result.stdout and (not built.exists() or "uid=" not in built.read_text(encoding="utf-8"))

@@ -54,7 +54,7 @@ class _Gate(Preprocessor):
     """Under Zensical, whose macros run inside Markdown: the same gate as ``macros.on_pre_page_macros``."""
 
     def run(self, lines: list[str]) -> list[str]:
-        if site_module.ENGINE != "zensical":
+        if site_module.ENGINE == "mkdocs":
             return lines  # under MkDocs the macros module has already done this before Jinja ran
         from .macros import REFUSED_PAGE
 
