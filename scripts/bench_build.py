@@ -103,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="real,100,500,1000", help="comma-separated: 'real' or a number of pages")
     parser.add_argument("--runs", type=int, default=2, help="runs of each build (the best is kept)")
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "build-times.json")
+    parser.add_argument("--no-preview", action="store_true", help="skip the save-to-reload measurement of `dev.py serve`")
     args = parser.parse_args(argv)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("HANDBOOK_SITE_URL", None)
@@ -129,17 +130,76 @@ def main(argv: list[str] | None = None) -> int:
                 cpu, wall = best[(size, kind)]
                 row |= {f"{kind}_cpu": round(cpu, 2), f"{kind}_wall": round(wall, 2), f"{kind}_ratio": round(cpu / plain[0], 2)}
             rows.append(row)
+    preview = {}
+    if not args.no_preview:
+        with tempfile.TemporaryDirectory() as tmp:
+            project = Path(tmp) / "preview"
+            project.mkdir()
+            make_site(project, None)
+            for dirty in (True, False):
+                preview["dirty" if dirty else "full"] = [round(t, 2) for t in preview_times(project, env, dirty=dirty)]
     print(f"Build cost, best of {args.runs} interleaved runs (CPU seconds; wall seconds in brackets; ratio = CPU / plain CPU):")
     print(f"{'site':>6} {'pages':>6} | {'plain Material':>16} | {'handbook, cold cache':>24} | {'handbook, warm cache':>24}")
     for r in rows:
         print(f"{r['size']:>6} {r['pages']:>6} | {r['plain_cpu']:>7.1f} ({r['plain_wall']:>5.1f}) | "
               f"{r['cold_cpu']:>7.1f} ({r['cold_wall']:>5.1f}) {r['cold_ratio']:>5.2f}x | "
               f"{r['warm_cpu']:>7.1f} ({r['warm_wall']:>5.1f}) {r['warm_ratio']:>5.2f}x")
+    if preview:
+        print(f"Preview (`dev.py serve`, {sites.get('real', (None, 0))[1] or 'real'} pages): save to reloaded page, "
+              f"seconds: {', '.join(map(str, preview['dirty']))} (rebuilding the saved page, as dev.py serve does); "
+              f"{', '.join(map(str, preview['full']))} (rebuilding every page)")
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"runs": args.runs, "python": sys.version.split()[0], "rows": rows}, indent=2) + "\n", encoding="utf-8")
+    args.json.write_text(json.dumps({"runs": args.runs, "python": sys.version.split()[0], "rows": rows, "preview_seconds": preview},
+                                    indent=2) + "\n", encoding="utf-8")
     print(f"Written to {args.json.relative_to(ROOT) if args.json.is_relative_to(ROOT) else args.json}")
     return 0
 
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def preview_times(project: Path, env: dict[str, str], *, dirty: bool, saves: int = 3) -> list[float]:
+    """Seconds from saving a page to `mkdocs serve` serving the new text, `saves` times."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [str(BIN / "mkdocs"), "serve", "-q", "--dev-addr", f"127.0.0.1:{port}", "--no-livereload"] + (["--dirty"] if dirty else [])
+    server = subprocess.Popen(cmd, cwd=project, env={**env, "HANDBOOK_SITE_URL": f"http://127.0.0.1:{port}/"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    page = project / "docs" / "roles" / "advocacy.md"
+    original = page.read_text(encoding="utf-8")
+    url = f"http://127.0.0.1:{port}/roles/advocacy/"
+
+    def served() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    times = []
+    try:
+        deadline = time.monotonic() + 300
+        while "Advocacy" not in served():
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("mkdocs serve did not start")
+            time.sleep(0.2)
+        for n in range(saves):
+            time.sleep(1.5)  # let the watcher settle
+            marker = f"Preview marker {n} {time.time_ns()}"
+            start = time.monotonic()
+            page.write_text(original.replace("## Learning outcomes", f"{marker}\n\n## Learning outcomes", 1), encoding="utf-8")
+            while marker not in served():
+                if time.monotonic() - start > 120:
+                    raise SystemExit("the preview did not show the saved page within two minutes")
+                time.sleep(0.05)
+            times.append(time.monotonic() - start)
+    finally:
+        page.write_text(original, encoding="utf-8")
+        server.terminate()
+        server.wait(timeout=30)
+    return times

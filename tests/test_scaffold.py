@@ -22,24 +22,24 @@ def copy_project(dest: Path) -> Path:
 def test_new_page_is_created_listed_checked_and_built(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     result = subprocess.run(
-        [sys.executable, "scripts/new_page.py", "--section", "relationship", "--slug", "trust", "--title", "Establishing trust: first steps",
-         "--description", "How social workers build trust with the people they work with, and why it matters."],
+        [sys.executable, "scripts/new_page.py", "--section", "relationship", "--slug", "endings", "--title", "Endings: closing the work well",
+         "--description", "How social workers end their work with people well, and why the ending matters as much as the start."],
         cwd=project, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stderr
-    assert "Created docs/relationship/trust.md and added it to the navigation in mkdocs.yml." in result.stdout
-    text = (project / "docs/relationship/trust.md").read_text()
-    assert text.startswith('---\ntitle: "Establishing trust: first steps"\n')
+    assert "Created docs/relationship/endings.md and added it to the navigation in mkdocs.yml." in result.stdout
+    text = (project / "docs/relationship/endings.md").read_text()
+    assert text.startswith('---\ntitle: "Endings: closing the work well"\n')
     for heading in ("## Learning outcomes", "## Critical perspectives", "## Key points", "## Reflective questions", "## Further reading"):
         assert heading in text
-    assert "      - relationship/index.md\n      - relationship/trust.md\n" in (project / "mkdocs.yml").read_text()
-    check = subprocess.run([sys.executable, "scripts/check.py", "--root", str(project), "--no-spelling", "docs/relationship/trust.md"],
+    assert "      - relationship/collaboration.md\n      - relationship/endings.md\n" in (project / "mkdocs.yml").read_text()
+    check = subprocess.run([sys.executable, "scripts/check.py", "--root", str(project), "--no-spelling", "docs/relationship/endings.md"],
                            cwd=project, capture_output=True, text=True)
     assert "0 error(s)" in check.stdout, check.stdout
     build = run_mkdocs(project, tmp_path / "site")
     assert build.returncode == 0, build.stdout
-    html = page(tmp_path / "site", "relationship/trust")
-    assert html.find("h1").get_text(strip=True).startswith("Establishing trust: first steps")
-    assert [a.get_text() for a in page(tmp_path / "site", "relationship").select("ul.hb-section-pages a")] == ["Establishing trust: first steps"]
+    html = page(tmp_path / "site", "relationship/endings")
+    assert html.find("h1").get_text(strip=True).startswith("Endings: closing the work well")
+    assert [a.get_text() for a in page(tmp_path / "site", "relationship").select("ul.hb-section-pages a")][-1] == "Endings: closing the work well"
 
 
 def test_new_page_refuses_bad_input_in_plain_words(tmp_path: Path) -> None:

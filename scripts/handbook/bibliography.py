@@ -452,7 +452,8 @@ def _plain_locator(locator: str) -> str:
     loc = parse_locator(locator)
     assert loc is not None
     short = {"page": "p.", "chapter": "ch.", "section": "s.", "paragraph": "para.", "figure": "fig."}[loc.label]
-    if loc.label in ("page", "section", "paragraph") and re.search(r"\d\D+\d", loc.identifier):
+    # Plural only for a range or a list ("ss. 1-3", "pp. 4, 9"), not for "s. 17(4A)".
+    if loc.label in ("page", "section", "paragraph") and re.search(r"\w\s*(?:[-\u2013,&]|\band\b)\s*\w", loc.identifier):
         short = {"page": "pp.", "section": "ss.", "paragraph": "paras."}[loc.label]
     return f"{short} {esc(loc.identifier)}"
 
