@@ -148,7 +148,12 @@ def main(argv: list[str]) -> int:
     if command == "serve":
         env = sync()
         env["HANDBOOK_SITE_URL"] = "http://127.0.0.1:8000/"  # preview at the root, not under /handbook/
-        return run(VENV / "bin" / "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", "--livereload", *args, env=env, check=False)
+        # After the first full build, a save rebuilds only the saved page (about a second),
+        # and a problem is printed without stopping the preview; `dev.py build` and CI stay
+        # strict and rebuild everything. `python3 dev.py serve --full` rebuilds every page.
+        fast = [] if "--full" in args else ["--dirty", "--no-strict"]
+        args = [a for a in args if a != "--full"]
+        return run(VENV / "bin" / "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", "--livereload", *fast, *args, env=env, check=False)
     if command == "build":
         env = sync()
         code = run(VENV / "bin" / "mkdocs", "build", *args, env=env, check=False)

@@ -167,7 +167,7 @@ def preview_times(project: Path, env: dict[str, str], *, dirty: bool, saves: int
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    cmd = [str(BIN / "mkdocs"), "serve", "-q", "--dev-addr", f"127.0.0.1:{port}", "--no-livereload"] + (["--dirty"] if dirty else [])
+    cmd = [str(BIN / "mkdocs"), "serve", "-q", "--dev-addr", f"127.0.0.1:{port}", "--livereload"] + (["--dirty", "--no-strict"] if dirty else [])
     server = subprocess.Popen(cmd, cwd=project, env={**env, "HANDBOOK_SITE_URL": f"http://127.0.0.1:{port}/"},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     page = project / "docs" / "roles" / "advocacy.md"

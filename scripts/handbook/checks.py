@@ -98,7 +98,6 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
     if text is None:
         return  # reported by the scan
     lines, _ = _body_lines(text)
-    raw_lines = text.split("\n")
 
     # Unknown terms and citations, with the line of the macro call.
     for call in handbook.usage.calls_by_page.get(rel, []):
@@ -153,7 +152,7 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
                 yield Problem(name, line, f"the sentence starting '{' '.join(start)} ...' has {count} words. Split it: sentences of at most {MAX_SENTENCE_WORDS} words are easier to follow.", "warning")
         paragraph.clear()
 
-    for n, (line, raw) in enumerate(zip(lines, raw_lines), 1):
+    for n, line in enumerate(lines, 1):
         if line.strip() == "" or re.match(r"^\s*(#|[-*+] |\d+\. |!!!|\|)", line):
             yield from end_paragraph()
         prose = _prose(line)

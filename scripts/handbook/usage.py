@@ -90,6 +90,19 @@ def read_page(path: Path) -> tuple[str | None, str | None]:
                       "Save it again as UTF-8 in your editor.")
 
 
+_PARSED: dict[str, ParsedPage] = {}
+
+
+def _parsed(text: str) -> ParsedPage:
+    """A page's parsed template, kept by its text: `mkdocs serve` re-reads only what changed."""
+    parsed = _PARSED.get(text)
+    if parsed is None:
+        if len(_PARSED) > 4000:
+            _PARSED.clear()
+        parsed = _PARSED[text] = parse_page(protect_code(blank_front_matter(text)))
+    return parsed
+
+
 def scan(docs_dir: Path) -> UsageIndex:
     """Read every Markdown file under ``docs_dir`` once: titles, macro calls, refused template code."""
     calls: list[Call] = []
@@ -119,7 +132,7 @@ def scan(docs_dir: Path) -> UsageIndex:
         if rel not in titles:
             heading = re.search(r"^# (.+)$", text, re.M)
             titles[rel] = heading.group(1).strip() if heading else rel
-        parsed = parse_page(protect_code(blank_front_matter(text)))
+        parsed = _parsed(text)
         calls += [Call(rel, c.line, c.name, c.args) for c in parsed.calls]
         problems += [(rel, line, message) for line, message in parsed.problems]
         sources[rel] = (text, parsed)
