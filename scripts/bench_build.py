@@ -130,6 +130,12 @@ def main(argv: list[str] | None = None) -> int:
                 cpu, wall = best[(size, kind)]
                 row |= {f"{kind}_cpu": round(cpu, 2), f"{kind}_wall": round(wall, 2), f"{kind}_ratio": round(cpu / plain[0], 2)}
             rows.append(row)
+    print(f"Build cost, best of {args.runs} interleaved runs (CPU seconds; wall seconds in brackets; ratio = CPU / plain CPU):")
+    print(f"{'site':>6} {'pages':>6} | {'plain Material':>16} | {'handbook, cold cache':>24} | {'handbook, warm cache':>24}")
+    for r in rows:
+        print(f"{r['size']:>6} {r['pages']:>6} | {r['plain_cpu']:>7.1f} ({r['plain_wall']:>5.1f}) | "
+              f"{r['cold_cpu']:>7.1f} ({r['cold_wall']:>5.1f}) {r['cold_ratio']:>5.2f}x | "
+              f"{r['warm_cpu']:>7.1f} ({r['warm_wall']:>5.1f}) {r['warm_ratio']:>5.2f}x")
     preview = {}
     if not args.no_preview:
         with tempfile.TemporaryDirectory() as tmp:
@@ -138,12 +144,6 @@ def main(argv: list[str] | None = None) -> int:
             make_site(project, None)
             for dirty in (True, False):
                 preview["dirty" if dirty else "full"] = [round(t, 2) for t in preview_times(project, env, dirty=dirty)]
-    print(f"Build cost, best of {args.runs} interleaved runs (CPU seconds; wall seconds in brackets; ratio = CPU / plain CPU):")
-    print(f"{'site':>6} {'pages':>6} | {'plain Material':>16} | {'handbook, cold cache':>24} | {'handbook, warm cache':>24}")
-    for r in rows:
-        print(f"{r['size']:>6} {r['pages']:>6} | {r['plain_cpu']:>7.1f} ({r['plain_wall']:>5.1f}) | "
-              f"{r['cold_cpu']:>7.1f} ({r['cold_wall']:>5.1f}) {r['cold_ratio']:>5.2f}x | "
-              f"{r['warm_cpu']:>7.1f} ({r['warm_wall']:>5.1f}) {r['warm_ratio']:>5.2f}x")
     if preview:
         print(f"Preview (`dev.py serve`, {sites.get('real', (None, 0))[1] or 'real'} pages): save to reloaded page, "
               f"seconds: {', '.join(map(str, preview['dirty']))} (rebuilding the saved page, as dev.py serve does); "
@@ -154,9 +154,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Written to {args.json.relative_to(ROOT) if args.json.is_relative_to(ROOT) else args.json}")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
 
 
 def preview_times(project: Path, env: dict[str, str], *, dirty: bool, saves: int = 3) -> list[float]:
@@ -203,3 +200,7 @@ def preview_times(project: Path, env: dict[str, str], *, dirty: bool, saves: int
         server.terminate()
         server.wait(timeout=30)
     return times
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -20,6 +20,7 @@ import textstat
 from handbook.checks import _body_lines, _prose, run_checks
 from handbook.errors import format_problems
 from handbook.site import load_handbook
+from handbook.standard import kind_of, page_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,10 +45,17 @@ def main(argv: list[str] | None = None) -> int:
     warnings = sum(p.severity == "warning" for p in problems)
     notices = len(problems) - errors - warnings
     pages = args.paths or sorted((root / "docs").rglob("*.md"))
-    print("\nReadability (Flesch reading ease; 30-50 is usual for university texts, higher is easier):")
+    print("\nEach page at a glance (words of body, distinct sources, glossary terms linked, and readability: Flesch "
+          "reading ease, where 30-50 is usual for university texts and higher is easier):")
     for page in pages:
         if page.suffix == ".md" and page.exists():
-            print(f"  {page.resolve().relative_to(root)}: {readability(page):.0f}")
+            rel = page.resolve().relative_to(handbook.docs_dir).as_posix()
+            text = page.read_text(encoding="utf-8")
+            lines, _ = _body_lines(text)
+            summary = page_summary(kind_of(rel, text), lines, [_prose(line) for line in lines],
+                                   handbook.usage.refs_by_page.get(rel, []), handbook.usage.terms_by_page.get(rel, []))
+            print(f"  {page.resolve().relative_to(root)}: {summary.words:,} words, {summary.sources} sources, "
+                  f"{summary.terms} terms, readability {readability(page):.0f}")
     if not args.no_spelling and shutil.which("aspell") is None:
         print("\nSpelling was not checked: install aspell and its British English dictionary "
               "(Debian: `sudo apt-get install aspell aspell-en`) to check it here, as the pull request's checks do.")

@@ -71,12 +71,16 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     slug = ask("Slug", args.slug, lambda v: (None if SLUG.match(v) else f"'{v}' is not a slug: use lower-case words joined by hyphens, like 'shared-decision-making'.")
                if not (docs / section / f"{v}.md").exists() else f"docs/{section}/{v}.md already exists. Choose another slug, or edit that page.",
                "lower-case words joined by hyphens")
-    title = ask("Title", args.title, lambda v: None if 0 < len(v) <= 90 else "The title must be 1 to 90 characters long.", "e.g. Mediation")
+    title = ask("Title", args.title, lambda v: ("The title must be 1 to 90 characters long." if not 0 < len(v) <= 90 else
+                "The title is plain text: write quotation marks as “ ” or ‘ ’, and leave out <, >, ` and braces."
+                if re.search(r'[<>"`]|\{[{%#]', v) else None), "e.g. Mediation")
     author = ask("Author id", args.author or ("contributors" if not sys.stdin.isatty() else None),
                  lambda v: None if v in authors else f"'{v}' is not in docs/data/authors.yml. Add yourself there first, or use 'contributors'.",
                  "from docs/data/authors.yml; 'contributors' for the collective")
-    description = ask("Description", args.description, lambda v: None if 50 <= len(v) <= 160 else
-                      f"The description is {len(v)} characters long; it must be 50 to 160.", "one sentence, 50 to 160 characters")
+    description = ask("Description", args.description, lambda v: (None if 50 <= len(v) <= 160 else
+                      f"The description is {len(v)} characters long; it must be 50 to 160.") if not re.search(r'[<>"`]|\{[{%#]', v) else
+                      "The description is plain text: write quotation marks as “ ” or ‘ ’, and leave out <, >, ` and braces.",
+                      "one sentence, 50 to 160 characters")
 
     today = dt.date.today()
     try:

@@ -45,11 +45,16 @@ TOPIC = FRONT.format(title="Advocacy") + textwrap.dedent("""
     """)
 
 
+#: The content standard's figures have tests of their own (test_standard.py); this fixture is short on purpose.
+STANDARD = ("words of body", "distinct source", "'keywords'", "learning outcomes;", "key points;", "reflective questions;",
+            "further-reading entries;", "not cited from the bibliography", "critical perspectives cite no source")
+
+
 def problems_for(mini: MiniSite, body: str, *, spelling: bool = False) -> list[str]:
     mini.write("roles/advocacy.md", body)
     handbook = load_handbook(mini.path, mini.path / "docs")
     found = run_checks(handbook, [mini.path / "docs/roles/advocacy.md"], spelling=spelling)
-    return [str(p) for p in found]
+    return [str(p) for p in found if not (p.severity == "warning" and any(s in p.message for s in STANDARD))]
 
 
 def test_a_complete_page_passes(mini: MiniSite) -> None:
@@ -154,10 +159,10 @@ def test_command_line_prints_annotations_readability_and_fails(mini: MiniSite) -
     assert "docs/roles/advocacy.md:12: unknown citation key 'rogers1975'. Did you mean 'rogers1957'?" in lines
     assert "::error file=docs/roles/advocacy.md,line=12::unknown citation key 'rogers1975'. Did you mean 'rogers1957'?" in lines
     assert any(line.startswith("  docs/roles/advocacy.md: ") for line in lines)  # readability figure
-    assert any(line.startswith("1 error(s), 0 warning(s),") for line in lines)
+    assert any(line.startswith("1 error(s), ") for line in lines)
 
 
 def test_the_handbook_itself_passes_its_checks() -> None:
     handbook = load_handbook(ROOT, ROOT / "docs")
-    errors = [str(p) for p in run_checks(handbook, spelling=os.path.exists("/usr/bin/aspell")) if p.severity == "error"]
-    assert errors == []
+    found = [str(p) for p in run_checks(handbook, spelling=os.path.exists("/usr/bin/aspell")) if p.severity in ("error", "warning")]
+    assert found == []  # every landed page meets the content standard, with no warning

@@ -274,7 +274,7 @@ def test_no_message_can_inject_a_github_annotation(mini: MiniSite) -> None:
     home(mini, '{{ term("x\\n::warning file=README.md::owned") }}')
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "check.py"), "--no-spelling", "--root", str(mini.path)],
                             env={**os.environ, "GITHUB_ACTIONS": "true"}, capture_output=True, text=True)
-    assert not any(line.startswith("::warning") for line in result.stdout.splitlines()), result.stdout
+    assert not any(line.startswith("::warning file=README.md") for line in result.stdout.splitlines()), result.stdout
     assert any(line.startswith("::error file=docs/index.md,line=12::") for line in result.stdout.splitlines()), result.stdout
 
 

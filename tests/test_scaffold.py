@@ -32,6 +32,15 @@ def test_new_page_is_created_listed_checked_and_built(tmp_path: Path) -> None:
     for heading in ("## Learning outcomes", "## Critical perspectives", "## Key points", "## Reflective questions", "## Further reading"):
         assert heading in text
     assert "      - relationship/collaboration.md\n      - relationship/endings.md\n" in (project / "mkdocs.yml").read_text()
+    # Left as the template wrote it, the page fails the check and the build, each guidance line named.
+    check = subprocess.run([sys.executable, "scripts/check.py", "--root", str(project), "--no-spelling", "docs/relationship/endings.md"],
+                           cwd=project, capture_output=True, text=True)
+    assert check.returncode == 1 and "docs/relationship/endings.md:15: template text is still here" in check.stdout, check.stdout
+    assert run_mkdocs(project, tmp_path / "draft").returncode != 0
+    # With the guidance replaced (here: removed), it checks and builds.
+    target = project / "docs/relationship/endings.md"
+    target.write_text("\n".join(l.replace("a short descriptive title", "a first meeting") for l in target.read_text().split("\n")
+                                 if "eplace this" not in l and not l.startswith("<!--")))
     check = subprocess.run([sys.executable, "scripts/check.py", "--root", str(project), "--no-spelling", "docs/relationship/endings.md"],
                            cwd=project, capture_output=True, text=True)
     assert "0 error(s)" in check.stdout, check.stdout

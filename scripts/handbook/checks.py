@@ -24,6 +24,7 @@ from .errors import Problem
 from .pages import split_front_matter
 from .safety import html_problems, mask_code, source_line
 from .site import EXEMPT, Handbook
+from .standard import kind_of, standard_problems
 from .text import did_you_mean
 from .usage import blank_front_matter, read_page, ref_keys
 
@@ -152,6 +153,7 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
                 yield Problem(name, line, f"the sentence starting '{' '.join(start)} ...' has {count} words. Split it: sentences of at most {MAX_SENTENCE_WORDS} words are easier to follow.", "warning")
         paragraph.clear()
 
+    links: list[str] = []
     for n, line in enumerate(lines, 1):
         if line.strip() == "" or re.match(r"^\s*(#|[-*+] |\d+\. |!!!|\|)", line):
             yield from end_paragraph()
@@ -166,10 +168,17 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
                 yield Problem(name, n, message.format(match.group(0)))
         ref_def = _REF_DEF_RE.match(line)
         for target in _LINK_RE.findall(line) + _HTML_LINK_RE.findall(line) + ([ref_def.group(1)] if ref_def else []):
+            links.append(target)
             problem = _check_link(handbook, rel, html.unescape(target))
             if problem:
                 yield Problem(name, n, problem)
     yield from end_paragraph()
+
+    # The content standard: template text left in place (errors), and its rules with the figures (warnings).
+    front = handbook.pages.get(rel)
+    yield from standard_problems(name, kind_of(rel, text), handbook.root, text, lines, [_prose(l) for l in lines],
+                                 handbook.usage.refs_by_page.get(rel, []), handbook.usage.terms_by_page.get(rel, []), links,
+                                 front.keywords if front else None, errors_only=not advice)
 
     if spell is not None:
         yield from spell.check(name, lines)

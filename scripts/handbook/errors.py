@@ -60,7 +60,7 @@ def _escape_annotation(text: str, *, property_: bool = False) -> str:
 
 def github_annotation(problem: Problem) -> str:
     """The GitHub Actions workflow command that shows a problem on a pull request's diff."""
-    level = "error" if problem.severity == "error" else "notice"
+    level = {"error": "error", "warning": "warning"}.get(problem.severity, "notice")
     props = f"file={_escape_annotation(problem.file, property_=True)}"
     if problem.line:
         props += f",line={problem.line}"
