@@ -6,7 +6,9 @@
     python3 dev.py build          build the site strictly into site/
     python3 dev.py check [paths]  check pages without building the site
     python3 dev.py new [options]  create a new page from the template
-    python3 dev.py bench          measure build time, page weight and Lighthouse scores
+    python3 dev.py bench          measure build cost against plain Material (real site to 1,000 pages), the
+                                  preview's save-to-reload time, page weight and Lighthouse scores
+                                  (--build-only: the build cost and preview alone)
 
 Each command first makes the environment match the lock file (uv.lock), installing uv
 itself into .cache/bootstrap if needed. The test command also needs Debian's chromium,
@@ -176,9 +178,12 @@ def main(argv: list[str]) -> int:
         node_modules()
         return run(VENV / "bin" / "python", "-m", "pytest", *args, env=env, check=False)
     if command == "bench":
-        system_packages()
         env = sync()
-        return run(VENV / "bin" / "python", "scripts/benchmark.py", *args, env=env, check=False)
+        if "--build-only" in args:  # build cost against plain Material, real site to 1,000 pages
+            return run(VENV / "bin" / "python", "scripts/bench_build.py", *[a for a in args if a != "--build-only"], env=env, check=False)
+        system_packages()
+        code = run(VENV / "bin" / "python", "scripts/bench_build.py", env=env, check=False)
+        return code or run(VENV / "bin" / "python", "scripts/benchmark.py", *args, env=env, check=False)
     say(f"unknown command '{command}'. Run `python3 dev.py help` to see the commands.")
     return 2
 

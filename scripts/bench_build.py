@@ -151,8 +151,30 @@ def main(argv: list[str] | None = None) -> int:
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"runs": args.runs, "python": sys.version.split()[0], "rows": rows, "preview_seconds": preview},
                                     indent=2) + "\n", encoding="utf-8")
-    print(f"Written to {args.json.relative_to(ROOT) if args.json.is_relative_to(ROOT) else args.json}")
+    table = args.json.with_suffix(".md")
+    table.write_text(markdown_table(rows, preview, args.runs), encoding="utf-8")
+    print(f"Written to {args.json.relative_to(ROOT) if args.json.is_relative_to(ROOT) else args.json} and {table.name}")
     return 0
+
+
+def markdown_table(rows: list[dict], preview: dict, runs: int) -> str:
+    """The table for benchmarks/build-times.md, which the README links."""
+    out = ["# Build cost: the handbook against plain Material", "",
+           f"Made by `python3 dev.py bench --build-only` (scripts/bench_build.py), best of {runs} interleaved runs on the",
+           "project's 2-core machine. CPU seconds (user + system) of `mkdocs build`; wall seconds in brackets; the ratio",
+           "is the handbook's CPU time over a plain Material build of the same pages (the same mkdocs.yml without the",
+           "macros plugin and the handbook's Markdown extension). Cold: empty citation cache; warm: the cache the cold",
+           "build left, as for every build after the first.", "",
+           "| site | pages | plain Material | handbook, cold | ratio | handbook, warm | ratio |",
+           "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        out.append(f"| {r['size']} | {r['pages']} | {r['plain_cpu']:.1f} ({r['plain_wall']:.1f}) | {r['cold_cpu']:.1f} "
+                   f"({r['cold_wall']:.1f}) | {r['cold_ratio']:.2f}x | {r['warm_cpu']:.1f} ({r['warm_wall']:.1f}) | {r['warm_ratio']:.2f}x |")
+    if preview:
+        out += ["", "Preview (`python3 dev.py serve`, the real site): seconds from saving a page to the reloaded page,",
+                f"three saves: {', '.join(map(str, preview.get('dirty', [])))} (the saved page is rebuilt, as `dev.py serve` does);",
+                f"{', '.join(map(str, preview.get('full', [])))} (`dev.py serve --full`, every page rebuilt)."]
+    return "\n".join(out) + "\n"
 
 
 

@@ -1,0 +1,50 @@
+"""The citation cache can never serve stale text: it is keyed by what produced each string."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import MiniSite, page
+from handbook.bibliography import Bibliography
+from handbook.formatcache import FormatCache, content_key
+
+ITEM = {"id": "x2001", "type": "book", "title": "A first title", "author": [{"family": "Example", "given": "Ann"}],
+        "publisher": "A Press", "issued": {"date-parts": [[2001]]}}
+
+
+def test_the_key_changes_with_the_item_the_style_and_the_kind() -> None:
+    base = content_key("entry", "apa", ITEM)
+    assert base == content_key("entry", "apa", dict(ITEM))
+    assert base != content_key("entry", "apa", {**ITEM, "title": "A second title"})
+    assert base != content_key("entry", "harvard", ITEM)
+    assert base != content_key("cite", "apa", ITEM)
+
+
+def test_a_cache_on_disk_serves_the_same_text_and_is_safe_to_delete(tmp_path: Path) -> None:
+    path = tmp_path / "citeproc.json"
+    first = FormatCache(path)
+    text = Bibliography(items={"x2001": ITEM}, cache=first).entry("x2001", "apa")
+    first.save()
+    assert path.exists()
+    again = FormatCache(path)
+    assert Bibliography(items={"x2001": ITEM}, cache=again).entry("x2001", "apa") == text
+    changed = Bibliography(items={"x2001": {**ITEM, "title": "A second title"}}, cache=again).entry("x2001", "apa")
+    assert "A second title" in changed and "A first title" not in changed
+    path.write_text("{not json", encoding="utf-8")  # a damaged cache is an empty cache
+    assert Bibliography(items={"x2001": ITEM}, cache=FormatCache(path)).entry("x2001", "apa") == text
+
+
+def test_editing_a_reference_changes_it_on_the_next_build(mini: MiniSite) -> None:
+    assert mini.build().returncode == 0
+    cache = mini.path / ".cache" / "handbook" / "citeproc.json"
+    assert cache.exists(), "the first build keeps what it formatted"
+    before = page(mini.path / "site", "roles/advocacy").select_one("#ref-tervalon1998").get_text()
+    refs = json.loads(mini.read("data/references.json"))
+    for item in refs:
+        if item["id"] == "tervalon1998":
+            item["title"] = "An edited title for the cache test"
+    mini.write("data/references.json", json.dumps(refs, indent=2))
+    assert mini.build().returncode == 0
+    after = page(mini.path / "site", "roles/advocacy").select_one("#ref-tervalon1998").get_text()
+    assert "An edited title for the cache test" in after and after != before
