@@ -64,6 +64,9 @@ def define_env(env: Any) -> None:
         docs_dir = root / docs_dir
     handbook = site_module.load_handbook(root, docs_dir)
     site_module.CURRENT = handbook
+    if not _fail_fast:  # MkDocs calls this once per build (each rebuild of `serve` too): say every problem again
+        _reported.clear()
+        _reported_problems.clear()
     _install_log_filter()
     # Everything `dev.py check` refuses, the build refuses, with the same lines.
     for problem in sorted(set(handbook.problems) | set(build_problems(handbook, env.conf.get("nav") or []))):
@@ -245,6 +248,7 @@ def on_post_build(env: Any) -> None:
     handbook = site_module.CURRENT
     if handbook is None:
         return
+    cache_for(handbook.root).save()  # `mkdocs serve` keeps running: keep what this build formatted now
     out = Path(env.conf["site_dir"]) / "data"
     out.mkdir(parents=True, exist_ok=True)
     if handbook.glossary is not None:
