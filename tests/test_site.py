@@ -135,7 +135,7 @@ def test_head_metadata_for_reference_managers(site: Path) -> None:
     assert meta(html, "citation_inbook_title") == ["Client-Centred Practice Handbook"]
     assert meta(html, "citation_publisher") == ["Client-Centred Practice Handbook contributors"]
     assert meta(html, "citation_public_url") == [url]
-    assert meta(html, "citation_language") == ["en"]
+    assert meta(html, "citation_language") == ["en-GB"]  # as the page itself is
     assert not meta(html, "citation_journal_title") and not meta(html, "citation_book_title")
     assert meta(html, "DC.title") == ["Advocacy"]
     assert meta(html, "DC.creator") == ["Client-Centred Practice Handbook contributors"]
