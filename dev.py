@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Set up and run the handbook with nothing but Python 3.11+ and git.
 
-    python3 dev.py serve          preview the site at http://127.0.0.1:8000/ (live reload)
+    python3 dev.py serve          preview the site at http://127.0.0.1:8000/ (live reload; a save rebuilds
+                                  the saved page in about a second; --full rebuilds every page)
     python3 dev.py test [args]    run the whole test suite (args go to pytest)
     python3 dev.py build          build the site strictly into site/
     python3 dev.py check [paths]  check pages without building the site
