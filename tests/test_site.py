@@ -254,3 +254,32 @@ def test_navigation_follows_the_plan(site: Path) -> None:
     assert {"Empowerment", "Support and guidance", "Advocacy"} <= set(section)
     footer = [a.get_text(" ", strip=True) for a in html.select("nav.md-footer__inner a")]
     assert any("Support and guidance" in f for f in footer)  # footer navigation to the previous page
+
+
+def test_every_link_in_the_built_site_leads_somewhere(site: Path) -> None:
+    """Links the build writes itself (term links, backlinks, section lists, citations) are
+    checked here, in the built HTML, as the HTML proofer once did on every build."""
+    ids: dict[Path, set[str]] = {}
+
+    def anchors(path: Path) -> set[str]:
+        if path not in ids:
+            html = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+            ids[path] = {el["id"] for el in html.find_all(id=True)}
+        return ids[path]
+
+    broken = []
+    for source in all_pages(site):
+        html = BeautifulSoup(source.read_text(encoding="utf-8"), "html.parser")
+        for link in html.select("article a[href]"):
+            href = link["href"]
+            if re.match(r"^[a-z][a-z0-9+.-]*:", href):
+                continue
+            path, _, anchor = href.partition("#")
+            target = (source.parent / urllib.parse.unquote(path)).resolve() if path else source
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{source.relative_to(site)}: {href}")
+            elif anchor and target.suffix == ".html" and anchor not in anchors(target):
+                broken.append(f"{source.relative_to(site)}: {href} (no such section)")
+    assert broken == []
