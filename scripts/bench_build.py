@@ -32,8 +32,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from handbook.standard import CONTENT_SECTIONS as SECTIONS  # noqa: E402
+
 BIN = Path(sys.executable).parent
-SECTIONS = ("client", "roles", "relationship", "challenges", "approach", "practice")
 _LINK = re.compile(r"(\]\(|href=\")([^)\"#\s]+\.md)")
 
 

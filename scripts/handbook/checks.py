@@ -24,13 +24,12 @@ from .errors import Problem
 from .pages import split_front_matter
 from .safety import html_problems, mask_code, source_line
 from .site import EXEMPT, Handbook
-from .standard import kind_of, standard_problems
+from .standard import CONTENT_SECTIONS, kind_of, standard_problems
 from .text import did_you_mean
 from .usage import blank_front_matter, read_page, ref_keys
 
 __all__ = ["run_checks", "build_problems", "page_anchors", "CONTENT_SECTIONS", "ANATOMY", "HOUSE_STYLE"]
 
-CONTENT_SECTIONS = ("client", "roles", "relationship", "challenges", "approach", "practice")
 #: Headings every topic page has, in this order.
 ANATOMY = ("Learning outcomes", "Critical perspectives", "Key points", "Reflective questions", "Further reading")
 MAX_SENTENCE_WORDS = 40

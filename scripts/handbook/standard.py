@@ -22,8 +22,9 @@ from pathlib import Path
 
 from .errors import Problem
 
-__all__ = ["PageKind", "kind_of", "template_lines", "standard_problems", "page_summary", "Summary"]
+__all__ = ["CONTENT_SECTIONS", "PageKind", "kind_of", "template_lines", "standard_problems", "page_summary", "Summary"]
 
+#: The sections whose pages are held to the content standard (one place; the checks and tools import it).
 CONTENT_SECTIONS = ("client", "roles", "relationship", "challenges", "approach", "practice")
 #: Sections that are not body: lists around the body, read and counted on their own.
 NOT_BODY = {"Learning outcomes", "Key points", "Reflective questions", "Further reading",
