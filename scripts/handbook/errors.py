@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from collections.abc import Iterable
 
-__all__ = ["ContentError", "Problem", "github_annotation", "format_problems"]
+__all__ = ["BuildStopped", "ContentError", "Problem", "github_annotation", "format_problems"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,13 @@ class ContentError(Exception):
     def __init__(self, problems: Iterable[Problem]):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class BuildStopped(Exception):
+    """Stops a Zensical build, which cannot fail on a logged warning: the problems are already said."""
+
+    def __init__(self, count: int):
+        super().__init__(f"The build stopped: {count} content problem{'s' if count != 1 else ''}, listed above.")
 
 
 def _one_line(text: str) -> str:

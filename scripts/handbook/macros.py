@@ -11,41 +11,49 @@ import functools
 import logging
 import os
 import posixpath
-import re
 from pathlib import Path
 from typing import Any
 from collections.abc import Callable
 
 from handbook import site as site_module
-from handbook.errors import ContentError, Problem, github_annotation
+from handbook.errors import BuildStopped, ContentError, Problem, github_annotation
 from handbook.formatcache import cache_for
 from handbook.glossary import term_link_markdown
 from handbook.render import (
-    bibliography_page_html, cite_html, citet_html, glossary_page_html, page_citation, section_pages_html,
+    with_dates, bibliography_page_html, cite_html, citet_html, glossary_page_html, page_citation, section_pages_html,
 )
 from handbook.text import esc
 from handbook.bibliography import LOCATOR_RE
 from handbook.checks import build_problems
+from handbook.config import read_nav
 from handbook.safety import parse_page, protect_code
 
 log = logging.getLogger("mkdocs.plugins.handbook")
-_reported: set[str] = set()
-_reported_problems: list[Problem] = []
+# Kept in handbook.site, not here: Zensical executes this file afresh for every page.
+_reported: set[str] = site_module.REPORTED
+_reported_problems: list[Problem] = site_module.REPORTED_PROBLEMS
 #: Zensical does not (yet) fail a build on logged warnings, so there a problem stops it.
 _fail_fast = False
 GLOSSARY_PAGE = "glossary/index.md"
 
 
 def _report(problem: Problem) -> None:
+    """Say a problem once. Under Zensical the build stops at once, with every problem known so far."""
+    _say(problem)
+    if _fail_fast:
+        raise BuildStopped(len(_reported_problems))
+
+
+def _say(problem: Problem) -> None:
     line = str(problem)
-    if line not in _reported:  # Zensical loads the module for every page: say each thing once
+    with site_module.LOCK:  # Zensical renders pages in parallel, loading this module again for each
+        if line in _reported:
+            return
         _reported.add(line)
         _reported_problems.append(problem)
-        log.warning(line)
-        if os.environ.get("GITHUB_ACTIONS") == "true":  # shown on the pull request's diff
-            print(github_annotation(problem), flush=True)
-    if _fail_fast:
-        raise ContentError([problem])
+    log.warning(line)
+    if os.environ.get("GITHUB_ACTIONS") == "true":  # shown on the pull request's diff
+        print(github_annotation(problem), flush=True)
 
 
 def _src(env: Any) -> str:
@@ -68,9 +76,14 @@ def define_env(env: Any) -> None:
         _reported.clear()
         _reported_problems.clear()
     _install_log_filter()
-    # Everything `dev.py check` refuses, the build refuses, with the same lines.
-    for problem in sorted(set(handbook.problems) | set(build_problems(handbook, env.conf.get("nav") or []))):
-        _report(problem)
+    # Everything `dev.py check` refuses, the build refuses, with the same lines: every one of
+    # them listed (under Zensical too, which then stops, as it cannot fail on a warning).
+    nav = _nav(env, root)
+    problems = sorted(set(handbook.problems) | set(build_problems(handbook, nav)))
+    for problem in problems:
+        _say(problem)
+    if problems and _fail_fast:
+        raise BuildStopped(len(problems))
     if any("is not saved as UTF-8" in p.message for p in handbook.problems) and not _fail_fast:
         # MkDocs itself cannot read such a file: stop here, with every problem above already listed.
         from mkdocs.exceptions import Abort
@@ -81,6 +94,8 @@ def define_env(env: Any) -> None:
     if page is not None:  # Zensical: define_env runs once per page, with the page known
         site_module.CURRENT_PAGE = _src(env)
         _attach_citation(env, handbook, page)
+        # Zensical has no post-build hook: publish the downloads while its pages are built.
+        _publish_downloads(handbook, Path(env.conf.get("site_dir") or root / "site"))
 
     def guarded(func: Callable) -> Callable:
         """Macros only render: every argument was checked when the page was read. Anything
@@ -89,7 +104,7 @@ def define_env(env: Any) -> None:
         def wrapper(*args: Any, **kwargs: Any) -> str:
             try:
                 return func(*args, **kwargs)
-            except ContentError:
+            except (ContentError, BuildStopped):
                 raise
             except Exception as error:
                 _report(Problem(handbook.docs_path(_src(env)), None, f"the macro {func.__name__}() could not be used here: {error}"))
@@ -146,7 +161,7 @@ def define_env(env: Any) -> None:
         """The published pages of this page's section, from the navigation."""
         descriptions = {src: front.description for src, front in handbook.pages.items()}
         titles = {**handbook.usage.titles, **{src: f.title for src, f in handbook.pages.items()}}
-        return section_pages_html(env.conf.get("nav") or [], _src(env), titles, descriptions)
+        return section_pages_html(nav, _src(env), titles, descriptions)
 
     @guarded
     def contributors_list() -> str:
@@ -209,6 +224,13 @@ class _Duplicates(logging.Filter):
         return True
 
 
+def _nav(env: Any, root: Path) -> list:
+    """The navigation as written in mkdocs.yml (Zensical hands the macros its own form of it)."""
+    if _fail_fast:
+        return read_nav(root) or []
+    return env.conf.get("nav") or []
+
+
 def _page_or_none(env: Any) -> Any:
     try:
         return env.page
@@ -232,15 +254,14 @@ def _attach_citation(env: Any, handbook: Any, page: Any) -> dict | None:
 
 
 def on_post_page_macros(env: Any) -> None:
-    """Attach the citation data and put the page's dates under its title."""
+    """Attach the citation data and put the page's dates under its title (under Zensical the
+    Markdown extension does the same, with the same function)."""
     handbook = site_module.CURRENT
-    hb = _attach_citation(env, handbook, env.page) if handbook is not None else None
-    if hb is None:
+    src = _src(env)
+    if handbook is None or src not in handbook.pages:
         return
-    dates = (f'<p class="hb-dates">First published <time datetime="{hb["created"]}">{hb["created_text"]}</time>'
-             f' · Last reviewed <time datetime="{hb["reviewed"]}">{hb["reviewed_text"]}</time>'
-             f' · Next review due <time datetime="{hb["next_review"]}">{hb["next_review_text"]}</time></p>')
-    env.markdown = re.sub(r"^(# .+)$", lambda m: m.group(1) + "\n\n" + dates, env.markdown, count=1, flags=re.M)
+    _attach_citation(env, handbook, env.page)
+    env.markdown = with_dates(env.markdown, handbook.pages[src])
 
 
 def on_post_build(env: Any) -> None:
@@ -249,11 +270,29 @@ def on_post_build(env: Any) -> None:
     if handbook is None:
         return
     cache_for(handbook.root).save()  # `mkdocs serve` keeps running: keep what this build formatted now
-    out = Path(env.conf["site_dir"]) / "data"
-    out.mkdir(parents=True, exist_ok=True)
+    _publish_downloads(handbook, Path(env.conf["site_dir"]), force=True)
+
+
+def _publish_downloads(handbook: Any, site_dir: Path, force: bool = False) -> None:
+    """The glossary as JSON and CSV, the bibliography as BibTeX and RIS, in ``site/data/``.
+
+    Written once per build under Zensical (where this runs for every page), and only where
+    the file would change, so the engine's own copy of the unchanged site is left alone."""
+    key = (id(handbook), str(site_dir))
+    with site_module.LOCK:
+        if not force and site_module.PUBLISHED == key:
+            return
+        site_module.PUBLISHED = key
+    out = site_dir / "data"
+    files: dict[str, str] = {}
     if handbook.glossary is not None:
-        (out / "glossary.json").write_text(handbook.glossary.to_json(), encoding="utf-8")
-        (out / "glossary.csv").write_text(handbook.glossary.to_csv(), encoding="utf-8")
+        files["glossary.json"] = handbook.glossary.to_json()
+        files["glossary.csv"] = handbook.glossary.to_csv()
     if handbook.bibliography is not None:
-        (out / "references.bib").write_text(handbook.bibliography.to_bibtex(), encoding="utf-8")
-        (out / "references.ris").write_text(handbook.bibliography.to_ris(), encoding="utf-8")
+        files["references.bib"] = handbook.bibliography.to_bibtex()
+        files["references.ris"] = handbook.bibliography.to_ris()
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        target = out / name
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")

@@ -18,7 +18,7 @@ from markdown.preprocessors import Preprocessor
 from . import site as site_module
 from .errors import Problem
 from .glossary import TERM_LINK_RE, definitions_html
-from .render import CITE_KEY_RE, references_html
+from .render import CITE_KEY_RE, references_html, with_dates
 from .safety import protect_code, sanitise_and_check, source_line, template_calls
 
 __all__ = ["HandbookExtension", "makeExtension"]
@@ -63,6 +63,31 @@ class _Gate(Preprocessor):
         return (REFUSED_PAGE if refused else text).split("\n")
 
 
+class _Dates(Preprocessor):
+    """Under Zensical, which has no post-page hook: the page's dates under its title, as
+    ``macros.on_post_page_macros`` puts them under MkDocs."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        handbook = site_module.CURRENT
+        if site_module.ENGINE == "mkdocs" or handbook is None:
+            return lines
+        src = _zensical_page_path(self.md)
+        if src not in handbook.pages:
+            return lines
+        return with_dates("\n".join(lines), handbook.pages[src]).split("\n")
+
+
+def _zensical_page_path(md: Markdown) -> str | None:
+    """The source path of the page this Markdown instance converts, from Zensical's context."""
+    try:
+        from zensical.extensions.context import ContextPreprocessor
+    except ImportError:
+        return None
+    context = ContextPreprocessor.from_markdown(md)
+    page = context.page if context else None
+    return getattr(page, "path", None)
+
+
 class _Sanitise(Postprocessor):
     """The page's HTML through the allow-list; whatever it would remove is an error with file and line."""
 
@@ -93,6 +118,8 @@ class HandbookExtension(Extension):
         md.preprocessors.register(_Appendix(md, self.getConfig("docs_dir")), "handbook_appendix", 33)
         # Before Zensical's macros (35); a no-op under MkDocs.
         md.preprocessors.register(_Gate(md), "handbook_gate", 36)
+        # After Zensical's macros; a no-op under MkDocs (its post-page hook does this).
+        md.preprocessors.register(_Dates(md), "handbook_dates", 34)
         # Last of all, on the finished HTML.
         md.postprocessors.register(_Sanitise(md), "handbook_sanitise", 0)
 

@@ -19,7 +19,7 @@ from .usage import UsageIndex
 
 __all__ = [
     "cite_html", "citet_html", "references_html", "glossary_page_html", "bibliography_page_html",
-    "section_pages_html", "page_citation", "human_date",
+    "section_pages_html", "page_citation", "human_date", "with_dates",
 ]
 
 HANDBOOK = "Client-Centred Practice Handbook"
@@ -27,6 +27,20 @@ HANDBOOK = "Client-Centred Practice Handbook"
 
 def human_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
+
+
+def dates_html(front: FrontMatter) -> str:
+    """The page's dates, as they stand under its title."""
+    parts = [("First published", front.created), ("Last reviewed", front.reviewed), ("Next review due", front.next_review)]
+    return '<p class="hb-dates">' + " · ".join(
+        f'{label} <time datetime="{day.isoformat()}">{human_date(day)}</time>' for label, day in parts) + "</p>"
+
+
+def with_dates(markdown: str, front: FrontMatter) -> str:
+    """The page's Markdown with its dates under the title (the first level-one heading)."""
+    if 'class="hb-dates"' in markdown:
+        return markdown
+    return re.sub(r"^(# .+)$", lambda m: m.group(1) + "\n\n" + dates_html(front), markdown, count=1, flags=re.M)
 
 
 # In-text citations -------------------------------------------------------------------------

@@ -8,6 +8,7 @@ per page) reads each file once.
 from __future__ import annotations
 
 import functools
+import threading
 import json
 import re
 from dataclasses import dataclass, field
@@ -28,6 +29,11 @@ CURRENT: Handbook | None = None
 #: The page being rendered (its path under docs/), and the engine ("mkdocs" or "zensical").
 CURRENT_PAGE: str | None = None
 ENGINE: str | None = None
+#: State that must outlive one page under Zensical, which executes the macros module afresh for each.
+LOCK = threading.Lock()
+REPORTED: set[str] = set()
+REPORTED_PROBLEMS: list = []
+PUBLISHED: tuple | None = None
 
 #: Pages with no front matter of their own (generated or utility pages).
 EXEMPT = {"404.md"}
