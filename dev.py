@@ -4,7 +4,7 @@
     python3 dev.py serve          preview the site at http://127.0.0.1:8000/ (live reload; a save rebuilds
                                   the saved page in about a second; --full rebuilds every page)
     python3 dev.py test [args]    run the whole test suite (args go to pytest)
-    python3 dev.py build          build the site strictly into site/
+    python3 dev.py build          build the site strictly into site/ (HANDBOOK_ENGINE=zensical: with Zensical)
     python3 dev.py check [paths]  check pages without building the site
     python3 dev.py new [options]  create a new page from the template
     python3 dev.py bench          measure build cost against plain Material (real site to 1,000 pages), the
@@ -12,7 +12,7 @@
                                   (--build-only: the build cost and preview alone)
 
 Each command first makes the environment match the lock file (uv.lock), installing uv
-itself into .cache/bootstrap if needed. The test command also needs Debian's chromium,
+itself into .bootstrap if needed. The test command also needs Debian's chromium,
 aspell's British English dictionary and Node.js: it installs them with apt when it runs
 as root (or with sudo when HANDBOOK_APT_SUDO=1), and otherwise says what to install.
 It never downloads a browser of its own.
@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 UV_VERSION = "0.13.8"
-BOOTSTRAP = ROOT / ".cache" / "bootstrap"
+BOOTSTRAP = ROOT / ".bootstrap"  # not in .cache/, which `zensical build --clean` empties
 VENV = ROOT / ".venv"
 SYSTEM_PACKAGES = {  # what the tests need from Debian: {file that shows it is there: package}
     "/usr/bin/chromium": "chromium",
@@ -159,7 +159,14 @@ def main(argv: list[str]) -> int:
         return run(VENV / "bin" / "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", "--livereload", *fast, *args, env=env, check=False)
     if command == "build":
         env = sync()
-        code = run(VENV / "bin" / "mkdocs", "build", *args, env=env, check=False)
+        # HANDBOOK_ENGINE=zensical builds the same site with Zensical, Material's successor
+        # (README: "Building with Zensical"); its --clean rebuilds every page from the sources.
+        engine = os.environ.get("HANDBOOK_ENGINE", "mkdocs")
+        if engine not in {"mkdocs", "zensical"}:
+            say(f"HANDBOOK_ENGINE is '{engine}': it must be 'mkdocs' (the default) or 'zensical'.")
+            return 2
+        cmd = ["build", *args] if engine == "mkdocs" else ["build", "--clean", *args]
+        code = run(VENV / "bin" / engine, *cmd, env=env, check=False)
         if code != 0:  # leave nothing half-built that someone could open or publish by mistake
             out = _site_dir(args)
             shutil.rmtree(out, ignore_errors=True)

@@ -8,9 +8,9 @@ takes, each copy in a folder of its own with its links kept working, so every sy
 page has the shape of a real page (terms, citations with locators, reference lists,
 cite box, glossary and bibliography backlinks). Each size is built three ways, in turn
 within each run: the handbook with an empty citation cache (cold), the handbook again
-with the cache it left (warm, as in `dev.py serve` and CI after the first build), and a
+with the cache it left (warm, as in `dev.py serve` and CI after the first build), a
 plain Material build of the same pages (the same mkdocs.yml without the macros plugin
-and the handbook's Markdown extension). CPU time is the build process's user+system
+and the handbook's Markdown extension), and the handbook built by Zensical. CPU time is the build process's user+system
 time; the best of the runs is kept. Prints a table and writes it as JSON.
 
 Not a test: the figures depend on the machine, so they are reported, not asserted.
@@ -57,8 +57,11 @@ def make_site(dest: Path, pages: int | None) -> int:
     shutil.copytree(ROOT / "docs", dest / "docs")
     shutil.copy(ROOT / "CITATION.cff", dest / "CITATION.cff")
     shutil.copy(ROOT / ".spelling-wordlist.txt", dest / ".spelling-wordlist.txt")
-    config_text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("custom_dir: overrides", f"custom_dir: {ROOT / 'overrides'}")
-    config_text = config_text.replace("module_name: scripts/handbook/macros", f"module_name: {ROOT / 'scripts/handbook/macros'}")
+    # The code and templates are linked, not copied: Zensical loads the macros module only from
+    # inside the project, and both engines then run exactly the repository's code.
+    for shared in ("scripts", "overrides"):
+        (dest / shared).symlink_to(ROOT / shared, target_is_directory=True)
+    config_text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     content = sorted(p.relative_to(dest / "docs").as_posix() for s in SECTIONS for p in (dest / "docs" / s).rglob("*.md"))
     total = sum(1 for _ in (dest / "docs").rglob("*.md"))
     nav_extra = []
@@ -84,18 +87,20 @@ def make_site(dest: Path, pages: int | None) -> int:
     return total
 
 
-def timed_build(project: Path, config: str, env: dict[str, str]) -> tuple[float, float]:
-    """(CPU seconds, wall seconds) of one `mkdocs build` of ``project``."""
+def timed_build(project: Path, config: str, env: dict[str, str], engine: str = "mkdocs") -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one build of ``project``: `mkdocs build`, or `zensical build --clean`
+    (which empties `.cache/`, the citation cache with it: a cold build, as on a fresh CI machine)."""
     out = project / "site"
     shutil.rmtree(out, ignore_errors=True)
+    cmd = ([str(BIN / "mkdocs"), "build", "-q", "-f", str(project / config), "-d", str(out)] if engine == "mkdocs" else
+           [str(BIN / "zensical"), "build", "--clean", "-f", str(project / config)])
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    result = subprocess.run([str(BIN / "mkdocs"), "build", "-q", "-f", str(project / config), "-d", str(out)],
-                            cwd=project, env=env, capture_output=True, text=True)
+    result = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0 and config == "mkdocs.yml":
-        raise SystemExit(f"the handbook build of {project} failed:\n{result.stdout}{result.stderr}")
+        raise SystemExit(f"the handbook build of {project} with {engine} failed:\n{result.stdout}{result.stderr}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return cpu, wall
 
@@ -120,24 +125,28 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.runs):  # interleaved, so that a slow moment of the machine hits every kind alike
             for size, (project, _pages) in sites.items():
                 shutil.rmtree(project / ".cache", ignore_errors=True)
-                for kind, config in (("cold", "mkdocs.yml"), ("warm", "mkdocs.yml"), ("plain", "mkdocs-plain.yml")):
-                    cpu, wall = timed_build(project, config, env)
+                for kind, config, engine in (("cold", "mkdocs.yml", "mkdocs"), ("warm", "mkdocs.yml", "mkdocs"),
+                                             ("plain", "mkdocs-plain.yml", "mkdocs"), ("zensical", "mkdocs.yml", "zensical")):
+                    cpu, wall = timed_build(project, config, env, engine)
                     key = (size, kind)
                     if key not in best or cpu < best[key][0]:
                         best[key] = (cpu, wall)
         for size, (_project, pages) in sites.items():
             plain = best[(size, "plain")]
             row = {"size": size, "pages": pages, "plain_cpu": round(plain[0], 2), "plain_wall": round(plain[1], 2)}
-            for kind in ("cold", "warm"):
+            for kind in ("cold", "warm", "zensical"):
                 cpu, wall = best[(size, kind)]
                 row |= {f"{kind}_cpu": round(cpu, 2), f"{kind}_wall": round(wall, 2), f"{kind}_ratio": round(cpu / plain[0], 2)}
+            row["zensical_vs_mkdocs_wall"] = round(row["zensical_wall"] / row["cold_wall"], 2)
             rows.append(row)
     print(f"Build cost, best of {args.runs} interleaved runs (CPU seconds; wall seconds in brackets; ratio = CPU / plain CPU):")
-    print(f"{'site':>6} {'pages':>6} | {'plain Material':>16} | {'handbook, cold cache':>24} | {'handbook, warm cache':>24}")
+    print(f"{'site':>6} {'pages':>6} | {'plain Material':>16} | {'handbook, cold cache':>24} | {'handbook, warm cache':>24}"
+          f" | {'handbook with Zensical':>24} | Zensical / MkDocs (wall, both cold)")
     for r in rows:
         print(f"{r['size']:>6} {r['pages']:>6} | {r['plain_cpu']:>7.1f} ({r['plain_wall']:>5.1f}) | "
               f"{r['cold_cpu']:>7.1f} ({r['cold_wall']:>5.1f}) {r['cold_ratio']:>5.2f}x | "
-              f"{r['warm_cpu']:>7.1f} ({r['warm_wall']:>5.1f}) {r['warm_ratio']:>5.2f}x")
+              f"{r['warm_cpu']:>7.1f} ({r['warm_wall']:>5.1f}) {r['warm_ratio']:>5.2f}x | "
+              f"{r['zensical_cpu']:>7.1f} ({r['zensical_wall']:>5.1f}) {r['zensical_ratio']:>5.2f}x | {r['zensical_vs_mkdocs_wall']:.2f}")
     preview = {}
     if not args.no_preview:
         with tempfile.TemporaryDirectory() as tmp:
@@ -166,12 +175,15 @@ def markdown_table(rows: list[dict], preview: dict, runs: int) -> str:
            "project's 2-core machine. CPU seconds (user + system) of `mkdocs build`; wall seconds in brackets; the ratio",
            "is the handbook's CPU time over a plain Material build of the same pages (the same mkdocs.yml without the",
            "macros plugin and the handbook's Markdown extension). Cold: empty citation cache; warm: the cache the cold",
-           "build left, as for every build after the first.", "",
-           "| site | pages | plain Material | handbook, cold | ratio | handbook, warm | ratio |",
-           "|---|---|---|---|---|---|---|"]
+           "build left, as for every build after the first. Zensical: the same handbook built by `zensical build --clean`,",
+           "which empties `.cache/` and so starts cold, like a deploy on a fresh machine; the last column is its wall",
+           "time over MkDocs' cold build (Zensical renders pages on both cores).", "",
+           "| site | pages | plain Material | handbook, cold | ratio | handbook, warm | ratio | handbook, Zensical | ratio | Zensical / MkDocs, wall |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         out.append(f"| {r['size']} | {r['pages']} | {r['plain_cpu']:.1f} ({r['plain_wall']:.1f}) | {r['cold_cpu']:.1f} "
-                   f"({r['cold_wall']:.1f}) | {r['cold_ratio']:.2f}x | {r['warm_cpu']:.1f} ({r['warm_wall']:.1f}) | {r['warm_ratio']:.2f}x |")
+                   f"({r['cold_wall']:.1f}) | {r['cold_ratio']:.2f}x | {r['warm_cpu']:.1f} ({r['warm_wall']:.1f}) | {r['warm_ratio']:.2f}x "
+                   f"| {r['zensical_cpu']:.1f} ({r['zensical_wall']:.1f}) | {r['zensical_ratio']:.2f}x | {r['zensical_vs_mkdocs_wall']:.2f} |")
     if preview:
         out += ["", "Preview (`python3 dev.py serve`, the real site): seconds from saving a page to the reloaded page,",
                 f"three saves: {', '.join(map(str, preview.get('dirty', [])))} (the saved page is rebuilt, as `dev.py serve` does);",

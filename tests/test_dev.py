@@ -59,3 +59,22 @@ def test_a_good_build_keeps_its_site(monkeypatch: pytest.MonkeyPatch, tmp_path) 
     monkeypatch.setattr(dev, "sync", lambda: {})
     monkeypatch.setattr(dev, "run", lambda *a, **k: 0)
     assert dev.main(["build", "-d", str(out)]) == 0 and out.exists()
+
+
+def test_the_engine_is_switched_by_one_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple] = []
+    monkeypatch.setattr(dev, "sync", lambda: {})
+    monkeypatch.setattr(dev, "run", lambda *a, **k: calls.append(a) or 0)
+    monkeypatch.setenv("HANDBOOK_ENGINE", "zensical")
+    assert dev.main(["build"]) == 0
+    assert calls == [(dev.VENV / "bin" / "zensical", "build", "--clean")]
+    monkeypatch.delenv("HANDBOOK_ENGINE")
+    assert dev.main(["build"]) == 0
+    assert calls[-1] == (dev.VENV / "bin" / "mkdocs", "build")
+
+
+def test_an_unknown_engine_is_named(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setattr(dev, "sync", lambda: {})
+    monkeypatch.setenv("HANDBOOK_ENGINE", "hugo")
+    assert dev.main(["build"]) == 2
+    assert "HANDBOOK_ENGINE is 'hugo': it must be 'mkdocs' (the default) or 'zensical'." in capsys.readouterr().out

@@ -72,14 +72,18 @@ def define_env(env: Any) -> None:
         docs_dir = root / docs_dir
     handbook = site_module.load_handbook(root, docs_dir)
     site_module.CURRENT = handbook
-    if not _fail_fast:  # MkDocs calls this once per build (each rebuild of `serve` too): say every problem again
-        _reported.clear()
-        _reported_problems.clear()
+    # MkDocs calls this once per build (each rebuild of `serve` too), Zensical once per page:
+    # either way, every problem is said again once the sources have changed.
+    with site_module.LOCK:
+        if not _fail_fast or site_module.REPORTED_FOR is not handbook:
+            site_module.REPORTED_FOR = handbook
+            _reported.clear()
+            _reported_problems.clear()
     _install_log_filter()
     # Everything `dev.py check` refuses, the build refuses, with the same lines: every one of
     # them listed (under Zensical too, which then stops, as it cannot fail on a warning).
     nav = _nav(env, root)
-    problems = sorted(set(handbook.problems) | set(build_problems(handbook, nav)))
+    problems = _problems(handbook, nav)
     for problem in problems:
         _say(problem)
     if problems and _fail_fast:
@@ -222,6 +226,19 @@ class _Duplicates(logging.Filter):
                     ("navigation" in problem.message and rel in text and "not included in the \"nav\"" in text):
                 return False
         return True
+
+
+def _problems(handbook: Any, nav: list) -> list[Problem]:
+    """Every problem the build refuses, worked out once per state of the sources (Zensical asks
+    for every page)."""
+    with site_module.LOCK:
+        known = site_module.BUILD_PROBLEMS
+        if known is not None and known[0] is handbook and known[1] == nav:
+            return known[2]
+    problems = sorted(set(handbook.problems) | set(build_problems(handbook, nav)))
+    with site_module.LOCK:
+        site_module.BUILD_PROBLEMS = (handbook, nav, problems)
+    return problems
 
 
 def _nav(env: Any, root: Path) -> list:

@@ -33,7 +33,9 @@ ENGINE: str | None = None
 LOCK = threading.Lock()
 REPORTED: set[str] = set()
 REPORTED_PROBLEMS: list = []
+REPORTED_FOR: object = None
 PUBLISHED: tuple | None = None
+BUILD_PROBLEMS: tuple | None = None
 
 #: Pages with no front matter of their own (generated or utility pages).
 EXEMPT = {"404.md"}
