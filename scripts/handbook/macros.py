@@ -62,14 +62,10 @@ def _src(env: Any) -> str:
     return getattr(file, "src_path", None) or getattr(page, "path", None) or getattr(page, "src_uri", "")
 
 
-def define_env(env: Any) -> None:
-    global _fail_fast
-    _fail_fast = type(env).__module__.startswith("zensical")
-    site_module.ENGINE = "zensical" if _fail_fast else "mkdocs"
-    root = Path(env.project_dir)
-    docs_dir = Path(env.conf.get("docs_dir", "docs"))
-    if not docs_dir.is_absolute():
-        docs_dir = root / docs_dir
+def _begin(root: Path, docs_dir: Path, nav_of: Callable[[], list]) -> tuple[Any, list]:
+    """Load the handbook and say every problem the build refuses (once per state of the sources).
+
+    Under Zensical, which cannot fail a build on a warning, the build then stops."""
     handbook = site_module.load_handbook(root, docs_dir)
     site_module.CURRENT = handbook
     # MkDocs calls this once per build (each rebuild of `serve` too), Zensical once per page:
@@ -80,14 +76,26 @@ def define_env(env: Any) -> None:
             _reported.clear()
             _reported_problems.clear()
     _install_log_filter()
-    # Everything `dev.py check` refuses, the build refuses, with the same lines: every one of
-    # them listed (under Zensical too, which then stops, as it cannot fail on a warning).
-    nav = _nav(env, root)
+    # Everything `dev.py check` refuses, the build refuses, with the same lines.
+    nav = nav_of()
     problems = _problems(handbook, nav)
     for problem in problems:
         _say(problem)
     if problems and _fail_fast:
         raise BuildStopped(len(problems))
+    return handbook, nav
+
+
+def define_env(env: Any) -> None:
+    """mkdocs-macros' entry point: the handbook's macros, and every content problem said."""
+    global _fail_fast
+    _fail_fast = type(env).__module__.startswith("zensical")
+    site_module.ENGINE = "zensical" if _fail_fast else "mkdocs"
+    root = Path(env.project_dir)
+    docs_dir = Path(env.conf.get("docs_dir", "docs"))
+    if not docs_dir.is_absolute():
+        docs_dir = root / docs_dir
+    handbook, nav = _begin(root, docs_dir, lambda: _nav(env, root))
     if any("is not saved as UTF-8" in p.message for p in handbook.problems) and not _fail_fast:
         # MkDocs itself cannot read such a file: stop here, with every problem above already listed.
         from mkdocs.exceptions import Abort
@@ -95,11 +103,16 @@ def define_env(env: Any) -> None:
         raise Abort("The build stopped: a page is not UTF-8 text (see the lines above).")
     env.variables["handbook_version"] = handbook.version
     page = _page_or_none(env)
-    if page is not None:  # Zensical: define_env runs once per page, with the page known
+    if page is not None:  # Zensical (a page the gate did not render): the page is known here
         site_module.CURRENT_PAGE = _src(env)
-        _attach_citation(env, handbook, page)
-        # Zensical has no post-build hook: publish the downloads while its pages are built.
+        _attach_citation(env.conf, handbook, _src(env), page.meta)
         _publish_downloads(handbook, Path(env.conf.get("site_dir") or root / "site"))
+    for name, func in page_macros(handbook, lambda: _src(env), nav).items():
+        env.macro(func, name)
+
+
+def page_macros(handbook: Any, src_of: Callable[[], str], nav: list) -> dict[str, Callable[..., str]]:
+    """The macros a page may call, for the page ``src_of()`` names when they run."""
 
     def guarded(func: Callable) -> Callable:
         """Macros only render: every argument was checked when the page was read. Anything
@@ -111,17 +124,16 @@ def define_env(env: Any) -> None:
             except (ContentError, BuildStopped):
                 raise
             except Exception as error:
-                _report(Problem(handbook.docs_path(_src(env)), None, f"the macro {func.__name__}() could not be used here: {error}"))
+                _report(Problem(handbook.docs_path(src_of()), None, f"the macro {func.__name__}() could not be used here: {error}"))
                 return ""
-        return env.macro(wrapper, func.__name__)
+        return wrapper
 
-    @guarded
     def term(term_id: str, text: str | None = None) -> str:
         """Link a glossary term: ``{{ term("empathy") }}`` or ``{{ term("empathy", "Empathy") }}``."""
         entry = handbook.glossary.terms.get(term_id) if handbook.glossary is not None else None
         if entry is None:  # reported by the checks
             return esc(text or term_id)
-        target = posixpath.relpath(GLOSSARY_PAGE, posixpath.dirname(_src(env)) or ".")
+        target = posixpath.relpath(GLOSSARY_PAGE, posixpath.dirname(src_of()) or ".")
         return term_link_markdown(entry, text or entry.term, target)
 
     def _known(args: tuple) -> list[tuple[str, str | None]]:
@@ -134,40 +146,34 @@ def define_env(env: Any) -> None:
         items = handbook.bibliography.items if handbook.bibliography is not None else {}
         return [(key, loc) for key, loc in refs if key in items]  # unknown keys are reported by the checks
 
-    @guarded
     def cite(*args: str) -> str:
         """Parenthetical citation: ``{{ cite("rogers1957", "p. 96", "lee2001") }}``."""
         refs = _known(args)
         return cite_html(handbook.bibliography, refs) if refs else ""
 
-    @guarded
     def citet(key: str, locator: str | None = None) -> str:
         """Narrative citation: ``{{ citet("tervalon1998") }}`` -> Tervalon and Murray-García (1998)."""
         refs = _known((key, locator) if locator else (key,))
         return citet_html(handbook.bibliography, key, refs[0][1]) if refs else ""
 
-    @guarded
     def glossary_page() -> str:
         """Every term, A to Z, with definitions, sources, related terms and where each appears."""
         if handbook.glossary is None:
             return ""
-        return glossary_page_html(handbook.glossary, handbook.bibliography, handbook.usage, _src(env))
+        return glossary_page_html(handbook.glossary, handbook.bibliography, handbook.usage, src_of())
 
-    @guarded
     def bibliography_page() -> str:
         """Every source once, with the pages that cite it."""
         if handbook.bibliography is None:
             return ""
-        return bibliography_page_html(handbook.bibliography, handbook.usage, _src(env))
+        return bibliography_page_html(handbook.bibliography, handbook.usage, src_of())
 
-    @guarded
     def section_pages() -> str:
         """The published pages of this page's section, from the navigation."""
         descriptions = {src: front.description for src, front in handbook.pages.items()}
         titles = {**handbook.usage.titles, **{src: f.title for src, f in handbook.pages.items()}}
-        return section_pages_html(nav, _src(env), titles, descriptions)
+        return section_pages_html(nav, src_of(), titles, descriptions)
 
-    @guarded
     def contributors_list() -> str:
         """The named people in docs/data/authors.yml (the collective is said in words)."""
         people = [a for a in handbook.authors.values() if not a.collective]
@@ -181,6 +187,9 @@ def define_env(env: Any) -> None:
             roles = f" ({esc(', '.join(a.roles))})" if a.roles else ""
             rows.append(f"<li>{esc(a.display)}{aff}{roles}{orcid}</li>")
         return '<ul class="hb-contributors">' + "".join(rows) + "</ul>"
+
+    funcs = (term, cite, citet, glossary_page, bibliography_page, section_pages, contributors_list)
+    return {f.__name__: guarded(f) for f in funcs}
 
 
 #: What a page becomes when it holds template code that is refused: it is never rendered,
@@ -203,6 +212,30 @@ def on_pre_page_macros(env: Any) -> None:
     title = getattr(env.page, "title", None)
     if not isinstance(title, str) or any(d in title for d in ("{{", "{%", "{#")):  # mkdocs-macros renders titles too
         env.page.title = str(title if isinstance(title, str) else "Untitled").replace("{", "(").replace("}", ")")
+
+
+def render_zensical_page(page: Any, config: dict, markdown: str) -> str:
+    """Under Zensical, the same gate as :func:`on_pre_page_macros`, run by the handbook's Markdown
+    extension before Zensical's macros: the page is rendered here from its checked node tree,
+    and Zensical's macros are told to leave it alone, so Jinja never compiles page text under
+    either engine. Also gives the template the page's citation data and publishes the
+    downloads (Zensical has no post-build hook)."""
+    global _fail_fast
+    _fail_fast = True
+    site_module.ENGINE = "zensical"
+    root = Path(config.get("root_dir") or ".").resolve()
+    docs_dir = Path(config.get("docs_dir") or "docs")
+    if not docs_dir.is_absolute():
+        docs_dir = root / docs_dir
+    handbook, nav = _begin(root, docs_dir, lambda: read_nav(root) or [])
+    site_module.CURRENT_PAGE = src = str(page.path)
+    scanned = handbook.usage.parsed_body(src, markdown)
+    parsed = scanned or parse_page(protect_code(markdown))
+    text = REFUSED_PAGE if parsed.problems else parsed.render(page_macros(handbook, lambda: src, nav))
+    page.meta["render_macros"] = False
+    _attach_citation(config, handbook, src, page.meta)
+    _publish_downloads(handbook, Path(config.get("site_dir") or root / "site"))
+    return text.lstrip("\n") if scanned else text
 
 
 def _install_log_filter() -> None:
@@ -255,18 +288,17 @@ def _page_or_none(env: Any) -> Any:
         return None
 
 
-def _attach_citation(env: Any, handbook: Any, page: Any) -> dict | None:
+def _attach_citation(conf: Any, handbook: Any, src: str, meta: dict) -> dict | None:
     """Give the page's template its citation data (cite box, dates, head metadata)."""
-    src = _src(env)
     if src not in handbook.pages:
         return None
-    extra = env.conf.get("extra") or {}
+    extra = conf.get("extra") or {}
     hb = page_citation(
-        handbook.pages[src], src, env.conf.get("site_url") or "", handbook.version,
+        handbook.pages[src], src, conf.get("site_url") or "", handbook.version,
         (extra.get("handbook") or {}).get("licence_url", "https://creativecommons.org/licenses/by/4.0/"),
         cache_for(handbook.root),
     )
-    page.meta["hb"] = hb
+    meta["hb"] = hb
     return hb
 
 
@@ -277,7 +309,7 @@ def on_post_page_macros(env: Any) -> None:
     src = _src(env)
     if handbook is None or src not in handbook.pages:
         return
-    _attach_citation(env, handbook, env.page)
+    _attach_citation(env.conf, handbook, src, env.page.meta)
     env.markdown = with_dates(env.markdown, handbook.pages[src])
 
 

@@ -51,14 +51,18 @@ class _Appendix(Preprocessor):
 
 
 class _Gate(Preprocessor):
-    """Under Zensical, whose macros run inside Markdown: the same gate as ``macros.on_pre_page_macros``."""
+    """Under Zensical, whose macros run inside Markdown: the same gate as ``macros.on_pre_page_macros``,
+    which renders the page and leaves Zensical's macros nothing to do."""
 
     def run(self, lines: list[str]) -> list[str]:
         if site_module.ENGINE == "mkdocs":
             return lines  # under MkDocs the macros module has already done this before Jinja ran
-        from .macros import REFUSED_PAGE
+        from .macros import REFUSED_PAGE, render_zensical_page
 
-        text = protect_code("\n".join(lines))
+        context = _zensical_context(self.md)
+        if context is not None and context.page is not None:
+            return render_zensical_page(context.page, context.config or {}, "\n".join(lines)).split("\n")
+        text = protect_code("\n".join(lines))  # not a page (a fragment rendered for a check)
         _, refused = template_calls(text)
         return (REFUSED_PAGE if refused else text).split("\n")
 
@@ -77,13 +81,18 @@ class _Dates(Preprocessor):
         return with_dates("\n".join(lines), handbook.pages[src]).split("\n")
 
 
-def _zensical_page_path(md: Markdown) -> str | None:
-    """The source path of the page this Markdown instance converts, from Zensical's context."""
+def _zensical_context(md: Markdown) -> Any:
+    """Zensical's rendering context for this Markdown instance (its page and configuration), if any."""
     try:
         from zensical.extensions.context import ContextPreprocessor
     except ImportError:
         return None
-    context = ContextPreprocessor.from_markdown(md)
+    return ContextPreprocessor.from_markdown(md)
+
+
+def _zensical_page_path(md: Markdown) -> str | None:
+    """The source path of the page this Markdown instance converts, under Zensical."""
+    context = _zensical_context(md)
     page = context.page if context else None
     return getattr(page, "path", None)
 
