@@ -166,7 +166,7 @@ def old_version_notice(version: str, releases: Releases, latest: str, base: str,
         where = f'<a href="{html.escape(base)}">go to the latest version of the handbook</a>'
     if changed:
         links = ", ".join(f'<a href="{html.escape(changelog)}#{html.escape(r.anchor)}">{html.escape(r.version)}</a>' for r in changed)
-        since = f" Changed since in: {links}."
+        since = f" Later releases that changed this page: {links}."
     else:
         since = f' The <a href="{html.escape(changelog)}">changelog</a> lists no change to this page since.'
     newest_date = f" ({html.escape(newest.date_text)})" if newest else ""
