@@ -228,7 +228,7 @@ def _attach_citation(env: Any, handbook: Any, page: Any) -> dict | None:
         cache_for(handbook.root),
     )
     # This page's permanent link in the release being built, its changes and its earlier versions.
-    hb["versions"] = handbook.releases.page_history(src, handbook.pages[src], handbook.version, env.conf.get("site_url") or "")
+    hb["versions"] = handbook.releases.page_history(src, handbook.version, env.conf.get("site_url") or "")
     page.meta["hb"] = hb
     return hb
 

@@ -2,15 +2,16 @@
 
 The changelog (``docs/about/changelog.md``) is the one source of truth. Each release is a
 heading ``## 0.2.0 (1 December 2026) { #v0.2.0 }``, and its entry links every page the
-release published or changed. From that a page knows the release that last changed it
-(linked to that entry) and the earlier releases it is in (a page is in every release from
-the one that first published it, by its ``created`` date). Each release is published for
-ever at ``<site>/v/<version>/`` (``scripts/publish.py``), so a page's permanent link and
-its earlier versions are addresses under ``v/``.
+release published or changed. From that a page knows the releases that changed it (each
+linked to its entry) and the releases it is in: every release from the first whose entry
+links it. Each release is published for ever at ``<site>/v/<version>/``
+(``scripts/publish.py``), so a page's permanent link and its earlier versions are
+addresses under ``v/``.
 
-The checks keep the changelog and the pages' front matter in step: a page first published
-on or before a release's date is linked from that release's entry, and an entry links no
-page that did not yet exist.
+The checks keep the changelog in order (headings, anchors, newest first, the same version
+and date as ``CITATION.cff``), and an entry links no page first published after it (by the
+page's ``created`` date). A page that no entry links yet has no permanent link; the page
+check says so as a notice, for the maintainer who writes the next release's entry.
 """
 
 from __future__ import annotations
@@ -74,38 +75,41 @@ class Releases:
     def get(self, version: str) -> Release | None:
         return next((r for r in self.releases if r.version == version), None)
 
-    def containing(self, front: FrontMatter, upto: str) -> list[Release]:
-        """The releases, up to and including ``upto``, that hold the page (newest first)."""
-        top = version_key(upto)
-        return [r for r in self.releases if version_key(r.version) <= top and r.date >= front.created]
+    def first(self, src: str, upto: str) -> Release | None:
+        """The oldest release, up to and including ``upto``, whose entry links the page."""
+        linked = self.changes(src, upto)
+        return linked[-1] if linked else None
 
     def changes(self, src: str, upto: str) -> list[Release]:
-        """The releases, up to and including ``upto``, whose entries say they changed the page."""
+        """The releases, up to and including ``upto``, whose entries say they changed the page (newest first)."""
         top = version_key(upto)
         return [r for r in self.releases if version_key(r.version) <= top and src in r.pages]
 
-    def page_history(self, src: str, front: FrontMatter, version: str, site_url: str) -> dict | None:
+    def unreleased(self, pages: dict[str, FrontMatter]) -> list[str]:
+        """The pages no release's entry links yet."""
+        linked = {src for r in self.releases for src in r.pages}
+        return sorted(src for src in pages if src not in linked) if self.releases else []
+
+    def page_history(self, src: str, version: str, site_url: str) -> dict | None:
         """What the cite box says about this page's versions, for the release being built.
 
-        ``None`` when the build is of no release in the changelog (the checks say why) or
-        the page is newer than the release (it is not in it yet)."""
+        ``None`` when the build is of no release in the changelog (the checks say why)."""
         current = self.get(version)
         if current is None:
             return None
+        first = self.first(src, version)
+        if first is None:
+            return {"released": False, "version": version}
         base, versioned = release_base(site_url, version)
         path = url_for(src)
-        if current.date < front.created:
-            return {"released": False, "version": version}
-        changes = self.changes(src, version)
-        earlier = [r for r in self.containing(front, version) if r.version != version]
-        first = min(self.containing(front, version), key=lambda r: version_key(r.version))
         changelog = posixpath.relpath(url_for(CHANGELOG), url_for(src) or ".") + "/"
+        earlier = [r for r in self.releases if version_key(first.version) <= version_key(r.version) < version_key(version)]
         return {
             "released": True, "version": version, "versioned": versioned,
             "permalink": f"{base}v/{version}/{path}",
             "latest_url": base + path,
             "changes": [{"version": r.version, "date_text": r.date_text, "href": f"{changelog}#{r.anchor}",
-                         "first": r.version == first.version} for r in changes],
+                         "first": r is first} for r in self.changes(src, version)],
             "earlier": [{"version": r.version, "date_text": r.date_text, "href": f"{base}v/{r.version}/{path}"} for r in earlier],
         }
 
@@ -172,14 +176,6 @@ def _check(file: str, releases: list[Release], pages: dict[str, FrontMatter], ve
     elif released is not None and released != top.date:
         problems.append(Problem("CITATION.cff", None, f"date-released is {released.isoformat()}, but the changelog dates "
                                                       f"{top.version} {top.date_text}. Give both the same date."))
-    oldest_first = sorted(releases, key=lambda r: version_key(r.version))
-    for src, front in sorted(pages.items()):
-        first = next((r for r in oldest_first if r.date >= front.created), None)
-        if first is not None and src not in first.pages:
-            problems.append(Problem(file, first.line, f"the {first.version} entry does not link {src}, which was first "
-                                                      f"published in that release (created {front.created.isoformat()}). "
-                                                      "Link each page from the entry of the release that published or "
-                                                      "changed it: the page shows readers that entry."))
     for release in releases:
         for src, line in release.pages.items():
             front = pages.get(src)
