@@ -195,6 +195,11 @@ def publish(repo: Path, out: Path, cache: Path | None = None) -> list[Tag]:
         builds = {tag: build_tag(repo, tag, ([base] if tag == latest else []) + [f"{base}v/{tag.version}/"], cache)
                   for tag in tags}
         shutil.copytree(builds[latest][0], out)
+        unlinked = sorted(page.parent.relative_to(out).as_posix() + "/" for page in out.rglob("index.html")
+                          if "This page is not in a release yet" in page.read_text(encoding="utf-8"))
+        if unlinked:
+            say(f"warning: {latest.version}'s changelog entry links no release for {', '.join(unlinked)}, so these pages "
+                "offer no permanent link (they are still published at v/ like every page of the release).")
         for tag in tags:
             target = out / "v" / tag.version
             shutil.copytree(builds[tag][-1], target)
