@@ -198,8 +198,8 @@ def publish(repo: Path, out: Path, cache: Path | None = None) -> list[Tag]:
         unlinked = sorted(page.parent.relative_to(out).as_posix() + "/" for page in out.rglob("index.html")
                           if "This page is not in a release yet" in page.read_text(encoding="utf-8"))
         if unlinked:
-            say(f"warning: {latest.version}'s changelog entry links no release for {', '.join(unlinked)}, so these pages "
-                "offer no permanent link (they are still published at v/ like every page of the release).")
+            say(f"warning: no changelog entry up to {latest.version} links {', '.join(unlinked)}, so these pages offer "
+                "no permanent link (they are still published under v/, as every page of the release is).")
         for tag in tags:
             target = out / "v" / tag.version
             shutil.copytree(builds[tag][-1], target)
