@@ -7,6 +7,8 @@
     python3 dev.py build          build the site strictly into site/ (HANDBOOK_ENGINE=zensical: with Zensical)
     python3 dev.py check [paths]  check pages without building the site
     python3 dev.py new [options]  create a new page from the template
+    python3 dev.py publish        build what the deploy publishes: every release tag (v0.2.0) at site/v/<version>/,
+                                  each by its own dev.py and lock file, and the newest also at the plain addresses
     python3 dev.py bench          measure build cost against plain Material (real site to 1,000 pages), the
                                   preview's save-to-reload time, page weight and Lighthouse scores
                                   (--build-only: the build cost and preview alone)
@@ -185,6 +187,9 @@ def main(argv: list[str]) -> int:
         env = sync()
         node_modules()
         return run(VENV / "bin" / "python", "-m", "pytest", *args, env=env, check=False)
+    if command == "publish":
+        env = sync()
+        return run(VENV / "bin" / "python", "scripts/publish.py", *args, env=env, check=False)
     if command == "bench":
         env = sync()
         if "--build-only" in args:  # build cost against plain Material, real site to 1,000 pages

@@ -169,3 +169,18 @@ def test_template_code_is_refused_under_zensical_too(tmp_path: Path) -> None:
     assert f"docs/roles/advocacy.md:{line}: calling anything but the handbook's macros is not allowed" in result.stdout
     built = project / "site" / "roles" / "advocacy" / "index.html"
     assert "uid=" not in result.stdout and (not built.exists() or "uid=" not in built.read_text(encoding="utf-8"))
+
+
+def test_permanent_link_versions_and_changelog_anchors(zensical_site: Path) -> None:
+    from handbook.site import handbook_version
+    from test_site import SITE_URL
+
+    from conftest import ROOT
+
+    version = handbook_version(ROOT)
+    html = page(zensical_site, "roles/advocacy")
+    assert html.select_one("aside.hb-cite-box .hb-permalink a")["href"] == f"{SITE_URL}v/{version}/roles/advocacy/"
+    change = html.select_one(".hb-changes a")["href"]
+    anchor = change.split("#")[1]
+    assert urllib.parse.urljoin("/roles/advocacy/", change).startswith("/about/changelog/#v")
+    assert page(zensical_site, "about/changelog").find(id=anchor).name == "h2"

@@ -353,6 +353,12 @@ def run_checks(handbook: Handbook, paths: Iterable[Path] | None = None, *, spell
         for term in handbook.glossary.sorted_terms():
             if term.id not in used:
                 problems.append(Problem(handbook.glossary.path, term.line, f"the glossary term '{term.id}' is used on no page yet. Link it where a page discusses it, or remove it if no page will.", "notice"))
+    if advice:
+        for src in handbook.releases.unreleased(handbook.pages):
+            if handbook.docs_path(src) in wanted:
+                problems.append(Problem(handbook.docs_path(src), None, "no release in the changelog links this page yet, so it has no "
+                                        "permanent link. Link it from the entry of the release that publishes it "
+                                        "(docs/about/changelog.md).", "notice"))
     return sorted(set(problems))
 
 

@@ -298,6 +298,8 @@ def _attach_citation(conf: Any, handbook: Any, src: str, meta: dict) -> dict | N
         (extra.get("handbook") or {}).get("licence_url", "https://creativecommons.org/licenses/by/4.0/"),
         cache_for(handbook.root),
     )
+    # This page's permanent link in the release being built, its changes and its earlier versions.
+    hb["versions"] = handbook.releases.page_history(src, handbook.version, conf.get("site_url") or "")
     meta["hb"] = hb
     return hb
 

@@ -7,6 +7,7 @@ per page) reads each file once.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import threading
 import json
@@ -20,6 +21,7 @@ from .errors import ContentError, Problem
 from .formatcache import cache_for
 from .glossary import Glossary, load_glossary
 from .pages import FrontMatter, validate_front_matter
+from .releases import Releases, load_releases
 from .usage import UsageIndex, scan
 
 __all__ = ["Handbook", "load_handbook", "handbook_version", "CURRENT"]
@@ -52,6 +54,8 @@ class Handbook:
     usage: UsageIndex
     version: str
     problems: list[Problem] = field(default_factory=list)
+    #: The releases in the changelog, and which pages each changed.
+    releases: Releases = field(default_factory=lambda: Releases([]))
     #: The ids in the data files, read even when a file has a mistake, so that one broken
     #: file does not turn every citation or term on every page into a false problem.
     reference_ids: set[str] = field(default_factory=set)
@@ -65,12 +69,23 @@ class Handbook:
 
 
 def handbook_version(root: Path) -> str:
+    return _cff_field(root, "version") or "0.0.0"
+
+
+def _release_date(root: Path) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(_cff_field(root, "date-released") or "")
+    except ValueError:
+        return None
+
+
+def _cff_field(root: Path, name: str) -> str | None:
     cff = root / "CITATION.cff"
     if cff.exists():
-        match = re.search(r"^version:\s*['\"]?([^'\"\n]+)", cff.read_text(encoding="utf-8"), re.M)
+        match = re.search(rf"^{name}:\s*['\"]?([^'\"\n]+)", cff.read_text(encoding="utf-8"), re.M)
         if match:
             return match.group(1).strip()
-    return "0.0.0"
+    return None
 
 
 def _signature(root: Path, docs_dir: Path) -> tuple:
@@ -124,9 +139,13 @@ def _load(root: Path, docs_dir: Path, _sig: tuple) -> Handbook:
         problems += page_problems
         if front:
             pages[src] = front
+    version = handbook_version(root)
+    docs_path = rel(docs_dir)
+    releases, release_problems = load_releases(docs_dir, pages, version, _release_date(root), docs_path)
+    problems += release_problems
     return Handbook(root=root, docs_dir=docs_dir, glossary=glossary, bibliography=bibliography,
-                    authors=authors, pages=pages, usage=usage, version=handbook_version(root),
-                    problems=problems, reference_ids=reference_ids, term_ids=term_ids, names=names)
+                    authors=authors, pages=pages, usage=usage, version=version,
+                    problems=problems, reference_ids=reference_ids, term_ids=term_ids, names=names, releases=releases)
 
 
 def _json_text(literal: str) -> str:
