@@ -140,8 +140,8 @@ def test_bad_locator_is_refused() -> None:
 EXPECTED = {
     ("apa", "article"): "Rogers, C. R. (1957). The necessary and sufficient conditions of therapeutic personality change. <i>Journal of Consulting Psychology</i>, <i>21</i>(2), 95–103. <a href=\"https://doi.org/10.1037/h0045357\">https://doi.org/10.1037/h0045357</a>",
     ("harvard", "article"): "Rogers, C.R. (1957) ‘The necessary and sufficient conditions of therapeutic personality change’, <i>Journal of Consulting Psychology</i>, 21(2), pp. 95–103. Available at: <a href=\"https://doi.org/10.1037/h0045357\">https://doi.org/10.1037/h0045357</a>.",
-    ("mla", "article"): "Rogers, C. R. “The Necessary and Sufficient Conditions of Therapeutic Personality Change”. <i>Journal of Consulting Psychology</i>, vol. 21, no. 2, 1957, pp. 95–103, <a href=\"https://doi.org/10.1037/h0045357\">https://doi.org/10.1037/h0045357</a>.",
-    ("chicago", "article"): "Rogers, C. R. 1957. “The Necessary and Sufficient Conditions of Therapeutic Personality Change”. <i>Journal of Consulting Psychology</i> 21 (2): 95–103. <a href=\"https://doi.org/10.1037/h0045357\">https://doi.org/10.1037/h0045357</a>.",
+    ("mla", "article"): "Rogers, C. R. “The Necessary and Sufficient Conditions of Therapeutic Personality Change.” <i>Journal of Consulting Psychology</i>, vol. 21, no. 2, 1957, pp. 95–103, <a href=\"https://doi.org/10.1037/h0045357\">https://doi.org/10.1037/h0045357</a>.",
+    ("chicago", "article"): "Rogers, C. R. 1957. “The Necessary and Sufficient Conditions of Therapeutic Personality Change.” <i>Journal of Consulting Psychology</i> 21 (2): 95–103. <a href=\"https://doi.org/10.1037/h0045357\">https://doi.org/10.1037/h0045357</a>.",
     ("apa", "book"): "Rogers, C. R. (1961). <i>On becoming a person: A therapist's view of psychotherapy</i>. Houghton Mifflin.",
     ("harvard", "book"): "Rogers, C.R. (1961) <i>On becoming a person: A therapist's view of psychotherapy</i>. Boston: Houghton Mifflin.",
     ("apa", "edited"): "Ruch, G., Turney, D., &amp; Ward, A. (Eds.). (2010). <i>Relationship-based social work: Getting to the heart of practice</i>. Jessica Kingsley.",

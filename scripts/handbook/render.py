@@ -130,25 +130,42 @@ def _date_parts(day: dt.date) -> dict[str, list[list[int]]]:
     return {"date-parts": [[day.year, day.month, day.day]]}
 
 
-def page_csl(front: FrontMatter, url: str, version: str) -> dict[str, Any]:
-    """The page as a CSL item: a section (chapter) of the handbook, by its authors."""
-    return {
+#: The page that stands for the whole handbook: it is cited as the book itself.
+HOME = "index.md"
+
+
+def page_csl(front: FrontMatter, url: str, version: str, *, whole_book: bool = False) -> dict[str, Any]:
+    """The page as a CSL item: a section (chapter) of the handbook, by its authors; the
+    home page is the handbook itself (a book).
+
+    The version is the item's edition, "Version 0.2.0": the field Zotero keeps for a book
+    and a book section (read from the page's ``prism.edition``), so a page saved with the
+    Zotero Connector and the page's own cite box format the same data. No publisher:
+    APA omits one that is the author, and the authors are the handbook's contributors.
+    """
+    item: dict[str, Any] = {
         "id": "page", "type": "chapter", "title": front.title,
         "author": [a.csl() for a in front.authors],
-        "container-title": HANDBOOK,  # no publisher: APA omits one that is the author
-        "issued": _date_parts(front.reviewed), "URL": url, "version": version,
-        "note": f"Version {version}",
+        "container-title": HANDBOOK,
+        "issued": _date_parts(front.reviewed), "URL": url, "edition": f"Version {version}",
     }
+    if whole_book:
+        item.update(type="book", title=HANDBOOK)
+        del item["container-title"]
+    return item
 
 
 def page_citation(front: FrontMatter, src: str, site_url: str, version: str, licence_url: str,
                   cache: FormatCache | None = None) -> dict[str, Any]:
     """All a template needs for the cite box and the head metadata of one page."""
     url = site_url.rstrip("/") + "/" + url_for(src)
-    item = page_csl(front, url, version)
+    whole_book = src == HOME
+    item = page_csl(front, url, version, whole_book=whole_book)
     styles = []
     for key, (label, _, _) in STYLES.items():
-        html_text = standalone_entry(item, key, cache)
+        # Chicago writes the version in lower case after a comma ("In Handbook, version 0.2.0").
+        own = {**item, "edition": f"version {version}"} if key == "chicago" else item
+        html_text = standalone_entry(own, key, cache)
         html_text = re.sub(r"^\s*1\.\s*", "", html_text)  # Vancouver numbers its list; one entry needs none
         styles.append({"id": key, "label": label, "html": html_text, "text": _plain(html_text)})
     slug = url_for(src).strip("/").replace("/", "-") or "home"
@@ -157,19 +174,21 @@ def page_citation(front: FrontMatter, src: str, site_url: str, version: str, lic
     authors = [{"display": a.display, "inverted": a.inverted, "highwire": a.highwire, "collective": a.collective, "orcid": a.orcid}
                for a in front.authors]
     jsonld = {
-        "@context": "https://schema.org", "@type": "Article", "headline": front.title,
+        "@context": "https://schema.org", "@type": "Book" if whole_book else "Article", "headline": front.title,
         "name": front.title, "description": front.description, "url": url, "inLanguage": "en-GB",
         "author": [{"@type": "Organization", "name": a.display} if a.collective else
                    {"@type": "Person", "name": a.display, "familyName": a.family, "givenName": a.given,
                     **({"sameAs": f"https://orcid.org/{a.orcid}"} if a.orcid else {})} for a in front.authors],
         "datePublished": front.created.isoformat(), "dateModified": front.reviewed.isoformat(),
         "license": licence_url, "keywords": ", ".join(front.keywords) if front.keywords else None,
-        "isPartOf": {"@type": "Book", "name": HANDBOOK, "url": site_url, "version": version},
+        "isPartOf": None if whole_book else {"@type": "Book", "name": HANDBOOK, "url": site_url, "version": version},
+        "version": version if whole_book else None,
         "publisher": {"@type": "Organization", "name": "Client-Centred Practice Handbook contributors"},
     }
     jsonld = {k: v for k, v in jsonld.items() if v is not None}
     return {
-        "url": url, "title": front.title, "description": front.description, "authors": authors,
+        "url": url, "title": front.title, "cite_title": item["title"], "whole_book": whole_book,
+        "edition": item["edition"], "description": front.description, "authors": authors,
         "created": front.created.isoformat(), "reviewed": front.reviewed.isoformat(),
         "next_review": front.next_review.isoformat(),
         "created_text": human_date(front.created), "reviewed_text": human_date(front.reviewed),
