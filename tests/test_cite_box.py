@@ -2,7 +2,8 @@
 
 Where each rule comes from (checked for issue 17):
 - American punctuation, full stop and comma inside the closing quotation mark, double or
-  single: Chicago 6.9 (17th and 18th ed.); MLA 9 follows the same US practice.
+  single: Chicago 6.9 (17th and 18th ed.); MLA 9, APA 7 and NLM follow the same US
+  practice (and citeproc-js, Zotero's processor, applies it for their en-US locale).
 - Headline capitalisation of each element of a hyphenated compound ("Client-Centred") and
   of the first word inside quotation marks: Chicago 8.159-161; MLA 9 ("capitalize ... all
   principal words, including those that follow hyphens in compound terms").
@@ -45,6 +46,24 @@ def test_mla_and_chicago_put_the_full_stop_inside_the_closing_quotation_mark() -
     assert "“Who Is the Client?” Client-Centred" in cites["mla"]  # a question mark takes no full stop
     nested = box("From ‘case’ to ‘expert by experience’")
     assert "‘Expert by Experience.’”" in nested["mla"] and "‘Expert by Experience.’”" in nested["chicago"]
+
+
+def test_apa_and_vancouver_put_the_full_stop_inside_a_closing_single_quotation_mark() -> None:
+    cites = box("From ‘case’ to ‘expert by experience’")
+    assert "From ‘case’ to ‘expert by experience.’ In Client-Centred" in cites["apa"]
+    assert "From ‘case’ to ‘expert by experience.’ In: Client-Centred" in cites["vancouver"]
+    assert "Working with clients’. In Client-Centred" in box("Working with clients’")["apa"]  # an apostrophe
+
+
+def test_titles_keep_minor_words_in_lower_case() -> None:
+    cites = box("Case study: tenants organising against damp")
+    for style in ("mla", "chicago"):
+        assert "“Case Study: Tenants Organising against Damp.”" in cites[style]
+
+
+def test_straight_apostrophes_become_typographic() -> None:
+    for text in box("The social worker's roles").values():
+        assert "'" not in urllib.parse.unquote(text) or text.startswith("data:")
 
 
 def test_british_styles_keep_punctuation_outside_quotation_marks() -> None:

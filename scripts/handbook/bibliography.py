@@ -353,10 +353,15 @@ class _Case(TextCased):
         return self.mode if name == "text-case" else default
 
 
-#: Words a title keeps in lower case unless first, last or after a colon (Chicago 8.159,
-#: MLA 9 1.2.1): articles, prepositions, coordinating conjunctions, "to" and "as".
-_MINOR_WORDS = frozenset("""a an the and but for nor or so yet as at by down from in into like near of off on onto
-out over past per than till to up upon via with within without""".split())
+#: Words a title keeps in lower case unless first, last or after a colon (Chicago 8.159:
+#: articles, prepositions of any length, coordinating conjunctions, "to" and "as"; MLA 9
+#: likewise): the English words of the CSL specification's stop-word list, which
+#: citeproc-js (Zotero's processor) uses.
+_MINOR_WORDS = frozenset("""a an the and but for nor or so yet as about above across after against along alongside
+amid amidst among amongst around aside astride at atop before behind below beneath beside besides between beyond
+by circa despite down during except from in inside into like near next of off on onto out over per plus than
+through throughout till to toward towards under underneath until unto up upon versus via with within
+without""".split())
 #: Prefixes that cannot stand alone: the element after the hyphen stays lower case
 #: (Chicago 8.161: "Anti-intellectual").
 _PREFIXES = frozenset("anti co counter de inter intra multi non post pre pro re semi sub super trans ultra un".split())
@@ -427,6 +432,7 @@ def standalone_entry(item: dict[str, Any], style: str, cache: FormatCache | None
         return text if text is not None else cache.put(key, _format_entry(csl_item, style))
 
     title, url = csl.get("title", ""), csl.get("URL", "")
+    title = csl["title"] = re.sub(r"(?<=\w)'(?=\w)", "\u2019", title)  # a typographic apostrophe, as citeproc-js (Zotero) prints it
     text = None
     if _PLAIN_TITLE.match(title) and re.fullmatch(r"https?://[\w.~:/%-]+", url or "https://x/"):
         probe = full({**csl, "title": _TITLE_PROBE, **({"URL": _URL_PROBE} if url else {})})
@@ -515,7 +521,7 @@ def _plain_locator(locator: str) -> str:
     return f"{short} {esc(loc.identifier)}"
 
 
-_PUNCTUATION_IN_QUOTE = frozenset({"mla", "chicago"})
+_PUNCTUATION_IN_QUOTE = frozenset(key for key, (_, _, locale) in STYLES.items() if locale == "en-US")
 _URL_RE = re.compile(r"(https?://[^\s<]+?)(?=[.,;]?(?:\s|$|<))")
 
 
@@ -540,11 +546,13 @@ def _correct(text: str, style: str, item: dict[str, Any]) -> str:
             text = f"{esc(item['title'])}{', ' + number if number else ''}." + (f" {esc(url)}" if url else "")
         else:
             text = f"{esc(item['title'])}. {_year(item)}." + (f" {number}." if number else "") + (f" {esc(url)}." if url else "")
-    # 4. MLA and Chicago follow American usage: a full stop or comma goes inside the closing
-    #    quotation mark, single or double (MLA 9 1.3.7; Chicago 6.9); citeproc-py ignores
-    #    the locale's punctuation-in-quote.
+    # 4. The American styles (APA, MLA, Chicago, Vancouver/NLM) put a full stop or comma
+    #    inside the closing quotation mark, single or double (Chicago 6.9; APA 7 6.10), as
+    #    citeproc-js does for their en-US locale; citeproc-py ignores punctuation-in-quote.
+    #    A closing single mark counts only after an opening one: "clients’." is an apostrophe.
     if style in _PUNCTUATION_IN_QUOTE:
         text = re.sub("((?:\u2019)?\u201d)([.,])", r"\2\1", text)
+        text = re.sub("(\u2018[^\u2018\u2019\u201c\u201d]*)\u2019([.,])", "\\1\\2\u2019", text)
         text = re.sub("([?!])[.,]((?:\u2019)?\u201d)", r"\1\2", text)  # "Terminology?" takes no more
     # 5. DOIs and URLs become links; the text's own special characters become entities.
     text = _URL_RE.sub(lambda m: f'<a href="{m.group(1)}">{m.group(1)}</a>', text)
