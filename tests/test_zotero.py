@@ -101,8 +101,8 @@ def _save(zotero_url: str, page_url: str) -> tuple[list[dict], list[dict]]:
     return items, csl
 
 
-def _render(items: list[dict]) -> dict[str, list[str]]:
-    styles = {key: [get_style_filepath(csl), locale] for key, (_, csl, locale) in STYLES.items()}
+def _render(items: list[dict], only: tuple[str, ...] = tuple(STYLES)) -> dict[str, list[str]]:
+    styles = {key: [get_style_filepath(csl), locale] for key, (_, csl, locale) in STYLES.items() if key in only}
     payload = json.dumps({"items": items, "styles": styles, "locales": str(LOCALES)})
     result = subprocess.run(["node", str(ROOT / "tests" / "zotero" / "render.cjs")], input=payload,
                             capture_output=True, text=True, check=True)
@@ -173,3 +173,24 @@ def test_zotero_saves_each_page_as_its_cite_box_cites_it(site: Path, zotero: tup
     out.mkdir(exist_ok=True)
     (out / "zotero-comparison.md").write_text(table + "\n", encoding="utf-8")
     assert not problems, "Zotero's references differ from the cite box:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("url", ["", "roles/advocacy/", "client/language/"])
+def test_zotero_imports_the_downloads_cleanly(site: Path, zotero: tuple[str, str], url: str) -> None:
+    """The RIS and BibTeX files of the cite box, through Zotero's own RIS and BibTeX import
+    translators: one item, no stray notes or fields, the version kept, and the same APA 7."""
+    _, server = zotero
+    html = BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+    version = re.search(r'^version: "([^"]+)"', (ROOT / "CITATION.cff").read_text(), re.M).group(1)
+    for link in html.select(".hb-cite-downloads a"):
+        body = urllib.parse.unquote(link["href"].split(",", 1)[1])
+        items = json.loads(_post(f"{server}/import", body, "text/plain"))
+        assert len(items) == 1, f"/{url} {link['download']}: {items}"
+        item = items[0]
+        assert set(item) <= {"key", "version", "itemType", "creators", "tags", "title", "bookTitle", "edition", "url", "date"}, item
+        assert item["itemType"] == ("book" if url == "" else "bookSection") and item["edition"] == f"Version {version}"
+        assert item["creators"] == [{"name": "Client-Centred Practice Handbook contributors", "creatorType": "author"}]
+        csl = json.loads(_post(f"{server}/export?format=csljson", json.dumps(items), "application/json"))
+        csl[0]["id"] = "download"
+        apa = _render(csl, ("apa",))["apa"][0]
+        assert _normalise("apa", apa) == _normalise("apa", html.select_one("#hb-cite-apa")["data-plain"]), link["download"]
