@@ -537,6 +537,13 @@ def _correct(text: str, style: str, item: dict[str, Any]) -> str:
         text = re.sub(rf"\s*Edited by (?:[^<]*?){last}\.", "", text, count=1)
     if style == "apa":
         text = text.replace("(eds.)", "(Eds.)").replace("(ed.)", "(Ed.)")
+        # APA 7 (9.24): a publisher that is also the author is left out.
+        authors = {n.get("literal") for n in item.get("author", [])}
+        if item.get("publisher") and item["publisher"] in authors:
+            publisher = re.escape(item["publisher"].translate(_HIDE))
+            text = re.sub(rf"(</i>\.|\.) {publisher}\.(?= |$)", r"\1", text, count=1)
+        # APA 7 (9.16): "Retrieved" goes only with a retrieval date; without one, the URL alone.
+        text = re.sub(r"\bRetrieved (?=https?://)", "", text)
     # 3. APA and Chicago print UK Acts as US public laws; write the Act as UK practice does:
     #    "Care Act 2014, c. 23. URL" (APA) and "Care Act 2014. 2014. c. 23. URL." (Chicago).
     if item.get("type") == "legislation" and style in ("apa", "chicago"):

@@ -89,13 +89,40 @@ def glossary_page_html(glossary: Glossary, bib: Bibliography | None, usage: Usag
     return "\n".join(out)
 
 
+#: How the bibliography page names a detail that could not be confirmed.
+_UNCONFIRMED_WORDS = {"issued": "year of publication", "publisher": "publisher", "volume": "volume",
+                      "page": "page range", "issue": "issue", "URL": "web address", "DOI": "DOI",
+                      "container-title": "journal or book title", "author": "author"}
+
+
+def _bibliography_row(bib: Bibliography, key: str, entry: str, usage: UsageIndex, src: str) -> str:
+    pages = [p for p in usage.pages_by_ref.get(key, []) if p != src]
+    parts = [entry]
+    if pages:
+        parts.append(f'<br><span class="hb-meta"><span class="hb-label">Cited on:</span> {_appears_on(src, pages, usage)}</span>')
+    unknown = (bib.items[key].get("custom") or {}).get("unconfirmed", [])
+    if unknown:
+        words = ", ".join(esc(_UNCONFIRMED_WORDS.get(f, f)) for f in unknown)
+        parts.append(f'<br><span class="hb-meta hb-unconfirmed"><span class="hb-label">Not yet confirmed from a catalogue '
+                     f'or the publisher, so left out:</span> {words}</span>')
+    return f'<li id="ref-{esc(key)}">{"".join(parts)}</li>'
+
+
 def bibliography_page_html(bib: Bibliography, usage: UsageIndex, src: str) -> str:
+    """Every work, in APA 7th: first those cited on the handbook's pages, then, under a
+    heading of their own, any that no page cites (so a reader can tell them apart)."""
+    entries = bib.entries(bib.items, "apa")
+    cited = [(k, e) for k, e in entries if any(p != src for p in usage.pages_by_ref.get(k, []))]
+    uncited = [(k, e) for k, e in entries if (k, e) not in cited]
     out = ['<ul class="hb-references hb-bibliography">']
-    for key, entry in bib.entries(bib.items, "apa"):
-        pages = usage.pages_by_ref.get(key, [])
-        cited = f'<br><span class="hb-meta"><span class="hb-label">Cited on:</span> {_appears_on(src, pages, usage)}</span>' if pages else ""
-        out.append(f'<li id="ref-{esc(key)}">{entry}{cited}</li>')
+    out += [_bibliography_row(bib, key, entry, usage, src) for key, entry in cited]
     out.append("</ul>")
+    if uncited:
+        out.append('<h2 id="not-cited">Further reading: works no page cites</h2>')
+        out.append('<p class="hb-meta">These works are in the handbook\'s bibliography but no page cites them at present.</p>')
+        out.append('<ul class="hb-references hb-bibliography hb-not-cited">')
+        out += [_bibliography_row(bib, key, entry, usage, src) for key, entry in uncited]
+        out.append("</ul>")
     return "\n".join(out)
 
 
