@@ -140,13 +140,13 @@ def test_bad_locator_is_refused() -> None:
 EXPECTED = {
     ("apa", "article"): "Rogers, C. R. (1957). The necessary and sufficient conditions of therapeutic personality change. <i>Journal of Consulting Psychology</i>, <i>21</i>(2), 95–103. <a href=\"https://doi.org/10.1037/h0045357\">https://doi.org/10.1037/h0045357</a>",
     ("harvard", "article"): "Rogers, C.R. (1957) ‘The necessary and sufficient conditions of therapeutic personality change’, <i>Journal of Consulting Psychology</i>, 21(2), pp. 95–103. Available at: <a href=\"https://doi.org/10.1037/h0045357\">https://doi.org/10.1037/h0045357</a>.",
-    ("mla", "article"): "Rogers, C. R. “The Necessary and Sufficient Conditions of Therapeutic Personality Change”. <i>Journal of Consulting Psychology</i>, vol. 21, no. 2, 1957, pp. 95–103, <a href=\"https://doi.org/10.1037/h0045357\">https://doi.org/10.1037/h0045357</a>.",
-    ("chicago", "article"): "Rogers, C. R. 1957. “The Necessary and Sufficient Conditions of Therapeutic Personality Change”. <i>Journal of Consulting Psychology</i> 21 (2): 95–103. <a href=\"https://doi.org/10.1037/h0045357\">https://doi.org/10.1037/h0045357</a>.",
+    ("mla", "article"): "Rogers, C. R. “The Necessary and Sufficient Conditions of Therapeutic Personality Change.” <i>Journal of Consulting Psychology</i>, vol. 21, no. 2, 1957, pp. 95–103, <a href=\"https://doi.org/10.1037/h0045357\">https://doi.org/10.1037/h0045357</a>.",
+    ("chicago", "article"): "Rogers, C. R. 1957. “The Necessary and Sufficient Conditions of Therapeutic Personality Change.” <i>Journal of Consulting Psychology</i> 21 (2): 95–103. <a href=\"https://doi.org/10.1037/h0045357\">https://doi.org/10.1037/h0045357</a>.",
     ("apa", "book"): "Rogers, C. R. (1961). <i>On becoming a person: A therapist's view of psychotherapy</i>. Houghton Mifflin.",
     ("harvard", "book"): "Rogers, C.R. (1961) <i>On becoming a person: A therapist's view of psychotherapy</i>. Boston: Houghton Mifflin.",
     ("apa", "edited"): "Ruch, G., Turney, D., &amp; Ward, A. (Eds.). (2010). <i>Relationship-based social work: Getting to the heart of practice</i>. Jessica Kingsley.",
     ("apa", "chapter"): "Ruch, G. (2010). The contemporary context of relationship-based practice. In G. Ruch, D. Turney, &amp; A. Ward (Eds.), <i>Relationship-based social work</i> (pp. 13–28). Jessica Kingsley.",
-    ("apa", "webpage"): "Social Work England. (2019, July). <i>Professional standards</i>. Social Work England. <a href=\"https://www.socialworkengland.org.uk/standards/professional-standards/\">https://www.socialworkengland.org.uk/standards/professional-standards/</a>",
+    ("apa", "webpage"): "Social Work England. (2019, July). <i>Professional standards</i>. <a href=\"https://www.socialworkengland.org.uk/standards/professional-standards/\">https://www.socialworkengland.org.uk/standards/professional-standards/</a>",
     ("apa", "statute"): "Care Act 2014, c. 23. <a href=\"https://www.legislation.gov.uk/ukpga/2014/23/contents\">https://www.legislation.gov.uk/ukpga/2014/23/contents</a>",
     ("chicago", "statute"): "Care Act 2014. 2014. c. 23. <a href=\"https://www.legislation.gov.uk/ukpga/2014/23/contents\">https://www.legislation.gov.uk/ukpga/2014/23/contents</a>.",
 }
@@ -192,3 +192,36 @@ def test_bibtex_and_ris_parse() -> None:
     assert records["rogers1957"]["type_of_reference"] == "JOUR"
     assert records["rogers1957"]["start_page"] == "95" and records["rogers1957"]["end_page"] == "103"
     assert records["ruch2010"]["type_of_reference"] == "BOOK"
+
+
+def test_apa_leaves_out_a_publisher_that_is_the_author() -> None:
+    """APA 7 (9.24): "British Association of Social Workers. (2014). Title." and no second BASW."""
+    assert BIB.entry_text("basw2014", "apa").count("British Association of Social Workers") == 1
+    assert BIB.entry_text("basw2014", "harvard").count("British Association of Social Workers") == 2  # CTR keeps it
+
+
+def test_apa_writes_retrieved_only_with_a_retrieval_date() -> None:
+    text = BIB.entry_text("baswnd", "apa")
+    assert "Retrieved" not in text and text.endswith("(n.d.). The BASW Code of Ethics for Social Work. https://www.basw.co.uk/about-basw/code-ethics")
+
+
+def test_bibliography_page_shows_uncited_works_apart_and_marks_unknown_details() -> None:
+    from bs4 import BeautifulSoup
+
+    from handbook.render import bibliography_page_html
+    from handbook.usage import Call, UsageIndex
+
+    bib = bib_of(ITEMS["rogers1957"], ITEMS["pincus1973"], ITEMS["weick1989"])
+    usage = UsageIndex(calls=[Call("roles/advocacy.md", 3, "cite", ("rogers1957",)),
+                              Call("roles/advocacy.md", 4, "cite", ("pincus1973",)),
+                              Call("references/index.md", 9, "cite", ("weick1989",))],
+                       titles={"roles/advocacy.md": "Advocacy"})
+    html = BeautifulSoup(bibliography_page_html(bib, usage, "references/index.md"), "html.parser")
+    lists = html.select("ul.hb-bibliography")
+    assert [li["id"] for li in lists[0].select("li")] == ["ref-pincus1973", "ref-rogers1957"]
+    assert html.select_one("h2#not-cited").get_text() == "Further reading: works no page cites"
+    assert [li["id"] for li in lists[1].select("li")] == ["ref-weick1989"]  # the page itself does not count
+    pincus = html.select_one("#ref-pincus1973 .hb-unconfirmed").get_text()
+    assert pincus.endswith("so left out: publisher")
+    assert html.select_one("#ref-weick1989 .hb-unconfirmed").get_text().endswith("volume, page range")
+    assert html.select_one("#ref-rogers1957 .hb-unconfirmed") is None

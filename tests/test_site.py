@@ -126,6 +126,7 @@ def meta(html: BeautifulSoup, name: str) -> list[str]:
 
 def test_head_metadata_for_reference_managers(site: Path) -> None:
     html = page(site, "roles/advocacy")
+    version = re.search(r'^version: "([^"]+)"', (ROOT / "CITATION.cff").read_text(), re.M).group(1)
     url = f"{SITE_URL}roles/advocacy/"
     assert meta(html, "citation_title") == ["Advocacy"]
     # The trailing comma keeps the collective whole in Zotero (see Author.highwire).
@@ -133,7 +134,9 @@ def test_head_metadata_for_reference_managers(site: Path) -> None:
     assert meta(html, "citation_publication_date") == ["2026/11/23"]
     assert meta(html, "citation_online_date") == ["2026/11/23"]
     assert meta(html, "citation_inbook_title") == ["Client-Centred Practice Handbook"]
-    assert meta(html, "citation_publisher") == ["Client-Centred Practice Handbook contributors"]
+    # No publisher: it would repeat the collective author, which APA then prints twice.
+    assert not meta(html, "citation_publisher") and not meta(html, "DC.publisher")
+    assert meta(html, "prism.edition") == [f"Version {version}"]  # Zotero's RDF import reads it as the Edition
     assert meta(html, "citation_public_url") == [url]
     assert meta(html, "citation_language") == ["en-GB"]  # as the page itself is
     assert not meta(html, "citation_journal_title") and not meta(html, "citation_book_title")
@@ -150,6 +153,14 @@ def test_head_metadata_for_reference_managers(site: Path) -> None:
     assert data["datePublished"] == "2026-11-23" and data["dateModified"] == "2026-11-23"
     assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert data["isPartOf"]["name"] == "Client-Centred Practice Handbook" and data["isPartOf"]["@type"] == "Book"
+
+
+def test_home_page_metadata_describes_the_whole_handbook(site: Path) -> None:
+    html = page(site, "")
+    assert meta(html, "citation_title") == ["Client-Centred Practice Handbook"] == meta(html, "DC.title")
+    assert not meta(html, "citation_inbook_title") and meta(html, "og:type") == ["book"]
+    data = json.loads(html.find("script", type="application/ld+json").string)
+    assert data["@type"] == "Book" and "isPartOf" not in data
 
 
 def test_citations_link_to_a_complete_reference_list(site: Path) -> None:

@@ -340,7 +340,7 @@ _TITLE_PROBE = "hbq of Hbz: of HBQ"
 _URL_PROBE = "https://hb-probe.invalid/page/"
 _TEXT_CASES = ("title", "capitalize-all", "sentence", "capitalize-first", "uppercase", "lowercase", None)
 #: Titles that need nothing but the text-case citeproc applies; others take the slow path.
-_PLAIN_TITLE = re.compile(r"^[^\W_](?:[\w \-\u2013\u2014\u2018\u2019\u201c\u201d(),:;]*[\w\u2019\u201d)])?$")
+_PLAIN_TITLE = re.compile(r"^[\u2018\u201c(]?[^\W_](?:[\w \-\u2013\u2014\u2018\u2019\u201c\u201d(),:;?!']*[\w\u2019\u201d)?!])?$")
 
 
 class _Case(TextCased):
@@ -353,8 +353,66 @@ class _Case(TextCased):
         return self.mode if name == "text-case" else default
 
 
+#: Words a title keeps in lower case unless first, last or after a colon (Chicago 8.159:
+#: articles, prepositions of any length, coordinating conjunctions, "to" and "as"; MLA 9
+#: likewise): the English words of the CSL specification's stop-word list, which
+#: citeproc-js (Zotero's processor) uses.
+_MINOR_WORDS = frozenset("""a an the and but for nor or so yet as about above across after against along alongside
+amid amidst among amongst around aside astride at atop before behind below beneath beside besides between beyond
+by circa despite down during except from in inside into like near next of off on onto out over per plus than
+through throughout till to toward towards under underneath until unto up upon versus via with within
+without""".split())
+#: Prefixes that cannot stand alone: the element after the hyphen stays lower case
+#: (Chicago 8.161: "Anti-intellectual").
+_PREFIXES = frozenset("anti co counter de inter intra multi non post pre pro re semi sub super trans ultra un".split())
+_OPENERS = "\u2018\u201c(['\""
+
+
+def _title_case(text: str) -> str:
+    """Headline-style capitalisation (Chicago 8.159-161, MLA 9 1.2.1).
+
+    Principal words are capitalised, including each element of a hyphenated compound
+    ("Client-Centred") and the first word inside quotation marks ("\u201cExpert by
+    Experience\u201d"); minor words stay lower case unless they open or close the title or
+    follow a colon. Words already holding a capital (NHS, iPhone) are left as written.
+    """
+    words = text.split(" ")
+    out = []
+    for index, word in enumerate(words):
+        first = index == 0 or words[index - 1].endswith((":", "?", "!", "\u2014"))
+        last = index == len(words) - 1
+        elements = word.split("-")
+        cased = []
+        for position, element in enumerate(elements):
+            lead = len(element) - len(element.lstrip(_OPENERS))
+            core = re.sub(r"[^\w\u2019']+$", "", element[lead:])
+            quoted = lead > 0 and position == 0 and index > 0
+            minor = core.lower() in _MINOR_WORDS
+            after_prefix = position > 0 and elements[position - 1].lower().lstrip(_OPENERS) in _PREFIXES
+            capital = (core.islower() and not after_prefix
+                       and (not minor or (position == 0 and (first or last or quoted))))
+            cased.append(element[:lead] + core[:1].upper() + element[lead + 1:] if capital else element)
+        out.append("-".join(cased))
+    return " ".join(out)
+
+
 def _cased(text: str, mode: str | None) -> str:
+    if mode == "title":
+        return _title_case(text)
     return text if mode is None else str(_Case(mode).case(CiteprocString(text), "en"))
+
+
+#: Quotation marks by locale: (outer open, outer close, inner open, inner close).
+_QUOTES = {"en-GB": ("\u2018", "\u2019", "\u201c", "\u201d"), "en-US": ("\u201c", "\u201d", "\u2018", "\u2019")}
+
+
+def _nest_quotes(title: str, locale: str) -> str:
+    """A quoted title's own quotation marks become the inner kind of the style's locale:
+    single inside double (MLA, Chicago), double inside single (Cite Them Right Harvard).
+    A closing single mark between letters is an apostrophe and stays."""
+    outer_open, outer_close, inner_open, inner_close = _QUOTES[locale]
+    pattern = re.compile(f"{outer_open}((?:[^{outer_open}{outer_close}]|{outer_close}(?=\\w))*){outer_close}(?!\\w)")
+    return pattern.sub(lambda m: f"{inner_open}{m.group(1)}{inner_close}", title)
 
 
 def standalone_entry(item: dict[str, Any], style: str, cache: FormatCache | None = None) -> str:
@@ -374,13 +432,18 @@ def standalone_entry(item: dict[str, Any], style: str, cache: FormatCache | None
         return text if text is not None else cache.put(key, _format_entry(csl_item, style))
 
     title, url = csl.get("title", ""), csl.get("URL", "")
+    title = csl["title"] = re.sub(r"(?<=\w)'(?=\w)", "\u2019", title)  # a typographic apostrophe, as citeproc-js (Zotero) prints it
     text = None
     if _PLAIN_TITLE.match(title) and re.fullmatch(r"https?://[\w.~:/%-]+", url or "https://x/"):
         probe = full({**csl, "title": _TITLE_PROBE, **({"URL": _URL_PROBE} if url else {})})
+        locale = STYLES[style][2]
         for mode in _TEXT_CASES:
             shown = _cased(_TITLE_PROBE, mode)
             if shown in probe:
-                text = probe.replace(shown, _cased(title, mode)).replace(_URL_PROBE, url)
+                own = _cased(title, mode)
+                if re.search(f"[{_QUOTES[locale][0]}]{re.escape(shown)}", probe):  # the style quotes the title
+                    own = _nest_quotes(own, locale)
+                text = probe.replace(shown, own).replace(_URL_PROBE, url)
                 break
     if text is None:
         text = full(csl)
@@ -458,6 +521,7 @@ def _plain_locator(locator: str) -> str:
     return f"{short} {esc(loc.identifier)}"
 
 
+_PUNCTUATION_IN_QUOTE = frozenset(key for key, (_, _, locale) in STYLES.items() if locale == "en-US")
 _URL_RE = re.compile(r"(https?://[^\s<]+?)(?=[.,;]?(?:\s|$|<))")
 
 
@@ -473,6 +537,13 @@ def _correct(text: str, style: str, item: dict[str, Any]) -> str:
         text = re.sub(rf"\s*Edited by (?:[^<]*?){last}\.", "", text, count=1)
     if style == "apa":
         text = text.replace("(eds.)", "(Eds.)").replace("(ed.)", "(Ed.)")
+        # APA 7 (9.24): a publisher that is also the author is left out.
+        authors = {n.get("literal") for n in item.get("author", [])}
+        if item.get("publisher") and item["publisher"] in authors:
+            publisher = re.escape(item["publisher"].translate(_HIDE))
+            text = re.sub(rf"(</i>\.|\.) {publisher}\.(?= |$)", r"\1", text, count=1)
+        # APA 7 (9.16): "Retrieved" goes only with a retrieval date; without one, the URL alone.
+        text = re.sub(r"\bRetrieved (?=https?://)", "", text)
     # 3. APA and Chicago print UK Acts as US public laws; write the Act as UK practice does:
     #    "Care Act 2014, c. 23. URL" (APA) and "Care Act 2014. 2014. c. 23. URL." (Chicago).
     if item.get("type") == "legislation" and style in ("apa", "chicago"):
@@ -482,7 +553,15 @@ def _correct(text: str, style: str, item: dict[str, Any]) -> str:
             text = f"{esc(item['title'])}{', ' + number if number else ''}." + (f" {esc(url)}" if url else "")
         else:
             text = f"{esc(item['title'])}. {_year(item)}." + (f" {number}." if number else "") + (f" {esc(url)}." if url else "")
-    # 4. DOIs and URLs become links; the text's own special characters become entities.
+    # 4. The American styles (APA, MLA, Chicago, Vancouver/NLM) put a full stop or comma
+    #    inside the closing quotation mark, single or double (Chicago 6.9; APA 7 6.10), as
+    #    citeproc-js does for their en-US locale; citeproc-py ignores punctuation-in-quote.
+    #    A closing single mark counts only after an opening one: "clients’." is an apostrophe.
+    if style in _PUNCTUATION_IN_QUOTE:
+        text = re.sub("((?:\u2019)?\u201d)([.,])", r"\2\1", text)
+        text = re.sub("(\u2018[^\u2018\u2019\u201c\u201d]*)\u2019([.,])", "\\1\\2\u2019", text)
+        text = re.sub("([?!])[.,]((?:\u2019)?\u201d)", r"\1\2", text)  # "Terminology?" takes no more
+    # 5. DOIs and URLs become links; the text's own special characters become entities.
     text = _URL_RE.sub(lambda m: f'<a href="{m.group(1)}">{m.group(1)}</a>', text)
     return text.translate(_SHOW).strip()
 
@@ -667,4 +746,12 @@ def to_ris(items: list[dict[str, Any]]) -> str:
         if item.get("accessed"):
             record["access_date"] = "/".join(str(p) for p in item["accessed"]["date-parts"][0])
         records.append(record)
-    return rispy.dumps(records)
+    return rispy.dumps(records, implementation=_RisWriter)
+
+
+class _RisWriter(rispy.RisWriter):
+    """rispy's writer without its numbered "1." line before each record: the RIS
+    specification has none, and reference managers read it as a stray line."""
+
+    def set_header(self, count: int) -> str:
+        return ""

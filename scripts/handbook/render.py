@@ -103,13 +103,40 @@ def glossary_page_html(glossary: Glossary, bib: Bibliography | None, usage: Usag
     return "\n".join(out)
 
 
+#: How the bibliography page names a detail that could not be confirmed.
+_UNCONFIRMED_WORDS = {"issued": "year of publication", "publisher": "publisher", "volume": "volume",
+                      "page": "page range", "issue": "issue", "URL": "web address", "DOI": "DOI",
+                      "container-title": "journal or book title", "author": "author"}
+
+
+def _bibliography_row(bib: Bibliography, key: str, entry: str, usage: UsageIndex, src: str) -> str:
+    pages = [p for p in usage.pages_by_ref.get(key, []) if p != src]
+    parts = [entry]
+    if pages:
+        parts.append(f'<br><span class="hb-meta"><span class="hb-label">Cited on:</span> {_appears_on(src, pages, usage)}</span>')
+    unknown = (bib.items[key].get("custom") or {}).get("unconfirmed", [])
+    if unknown:
+        words = ", ".join(esc(_UNCONFIRMED_WORDS.get(f, f)) for f in unknown)
+        parts.append(f'<br><span class="hb-meta hb-unconfirmed"><span class="hb-label">Not yet confirmed from a catalogue '
+                     f'or the publisher, so left out:</span> {words}</span>')
+    return f'<li id="ref-{esc(key)}">{"".join(parts)}</li>'
+
+
 def bibliography_page_html(bib: Bibliography, usage: UsageIndex, src: str) -> str:
+    """Every work, in APA 7th: first those cited on the handbook's pages, then, under a
+    heading of their own, any that no page cites (so a reader can tell them apart)."""
+    entries = bib.entries(bib.items, "apa")
+    cited = [(k, e) for k, e in entries if any(p != src for p in usage.pages_by_ref.get(k, []))]
+    uncited = [(k, e) for k, e in entries if (k, e) not in cited]
     out = ['<ul class="hb-references hb-bibliography">']
-    for key, entry in bib.entries(bib.items, "apa"):
-        pages = usage.pages_by_ref.get(key, [])
-        cited = f'<br><span class="hb-meta"><span class="hb-label">Cited on:</span> {_appears_on(src, pages, usage)}</span>' if pages else ""
-        out.append(f'<li id="ref-{esc(key)}">{entry}{cited}</li>')
+    out += [_bibliography_row(bib, key, entry, usage, src) for key, entry in cited]
     out.append("</ul>")
+    if uncited:
+        out.append('<h2 id="not-cited">Further reading: works no page cites</h2>')
+        out.append('<p class="hb-meta">These works are in the handbook\'s bibliography but no page cites them at present.</p>')
+        out.append('<ul class="hb-references hb-bibliography hb-not-cited">')
+        out += [_bibliography_row(bib, key, entry, usage, src) for key, entry in uncited]
+        out.append("</ul>")
     return "\n".join(out)
 
 
@@ -144,25 +171,42 @@ def _date_parts(day: dt.date) -> dict[str, list[list[int]]]:
     return {"date-parts": [[day.year, day.month, day.day]]}
 
 
-def page_csl(front: FrontMatter, url: str, version: str) -> dict[str, Any]:
-    """The page as a CSL item: a section (chapter) of the handbook, by its authors."""
-    return {
+#: The page that stands for the whole handbook: it is cited as the book itself.
+HOME = "index.md"
+
+
+def page_csl(front: FrontMatter, url: str, version: str, *, whole_book: bool = False) -> dict[str, Any]:
+    """The page as a CSL item: a section (chapter) of the handbook, by its authors; the
+    home page is the handbook itself (a book).
+
+    The version is the item's edition, "Version 0.2.0": the field Zotero keeps for a book
+    and a book section (read from the page's ``prism.edition``), so a page saved with the
+    Zotero Connector and the page's own cite box format the same data. No publisher:
+    APA omits one that is the author, and the authors are the handbook's contributors.
+    """
+    item: dict[str, Any] = {
         "id": "page", "type": "chapter", "title": front.title,
         "author": [a.csl() for a in front.authors],
-        "container-title": HANDBOOK,  # no publisher: APA omits one that is the author
-        "issued": _date_parts(front.reviewed), "URL": url, "version": version,
-        "note": f"Version {version}",
+        "container-title": HANDBOOK,
+        "issued": _date_parts(front.reviewed), "URL": url, "edition": f"Version {version}",
     }
+    if whole_book:
+        item.update(type="book", title=HANDBOOK)
+        del item["container-title"]
+    return item
 
 
 def page_citation(front: FrontMatter, src: str, site_url: str, version: str, licence_url: str,
                   cache: FormatCache | None = None) -> dict[str, Any]:
     """All a template needs for the cite box and the head metadata of one page."""
     url = site_url.rstrip("/") + "/" + url_for(src)
-    item = page_csl(front, url, version)
+    whole_book = src == HOME
+    item = page_csl(front, url, version, whole_book=whole_book)
     styles = []
     for key, (label, _, _) in STYLES.items():
-        html_text = standalone_entry(item, key, cache)
+        # Chicago writes the version in lower case after a comma ("In Handbook, version 0.2.0").
+        own = {**item, "edition": f"version {version}"} if key == "chicago" else item
+        html_text = standalone_entry(own, key, cache)
         html_text = re.sub(r"^\s*1\.\s*", "", html_text)  # Vancouver numbers its list; one entry needs none
         styles.append({"id": key, "label": label, "html": html_text, "text": _plain(html_text)})
     slug = url_for(src).strip("/").replace("/", "-") or "home"
@@ -171,19 +215,21 @@ def page_citation(front: FrontMatter, src: str, site_url: str, version: str, lic
     authors = [{"display": a.display, "inverted": a.inverted, "highwire": a.highwire, "collective": a.collective, "orcid": a.orcid}
                for a in front.authors]
     jsonld = {
-        "@context": "https://schema.org", "@type": "Article", "headline": front.title,
+        "@context": "https://schema.org", "@type": "Book" if whole_book else "Article", "headline": front.title,
         "name": front.title, "description": front.description, "url": url, "inLanguage": "en-GB",
         "author": [{"@type": "Organization", "name": a.display} if a.collective else
                    {"@type": "Person", "name": a.display, "familyName": a.family, "givenName": a.given,
                     **({"sameAs": f"https://orcid.org/{a.orcid}"} if a.orcid else {})} for a in front.authors],
         "datePublished": front.created.isoformat(), "dateModified": front.reviewed.isoformat(),
         "license": licence_url, "keywords": ", ".join(front.keywords) if front.keywords else None,
-        "isPartOf": {"@type": "Book", "name": HANDBOOK, "url": site_url, "version": version},
+        "isPartOf": None if whole_book else {"@type": "Book", "name": HANDBOOK, "url": site_url, "version": version},
+        "version": version if whole_book else None,
         "publisher": {"@type": "Organization", "name": "Client-Centred Practice Handbook contributors"},
     }
     jsonld = {k: v for k, v in jsonld.items() if v is not None}
     return {
-        "url": url, "title": front.title, "description": front.description, "authors": authors,
+        "url": url, "title": front.title, "cite_title": item["title"], "whole_book": whole_book,
+        "edition": item["edition"], "description": front.description, "authors": authors,
         "created": front.created.isoformat(), "reviewed": front.reviewed.isoformat(),
         "next_review": front.next_review.isoformat(),
         "created_text": human_date(front.created), "reviewed_text": human_date(front.reviewed),
