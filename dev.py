@@ -42,8 +42,9 @@ SYSTEM_PACKAGES = {  # what the tests need from Debian: {file that shows it is t
     "/usr/lib/*/libpangoft2-1.0.so.0": "libpangoft2-1.0-0",
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf": "fonts-dejavu-core",
 }
-#: What `build --books` needs of them: Pango for WeasyPrint, and the fonts the PDF is set in.
-BOOK_PACKAGES = {"/usr/lib/*/libpangoft2-1.0.so.0", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"}
+#: What `build --books` needs of them: Pango for WeasyPrint, the fonts the PDF is set in, and npm
+#: (the offline copy's search shim, iframe-worker, comes from package-lock.json).
+BOOK_PACKAGES = {"/usr/lib/*/libpangoft2-1.0.so.0", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "node", "npm"}
 
 
 def say(message: str) -> None:
@@ -174,10 +175,8 @@ def main(argv: list[str]) -> int:
         env = sync()
         code = run(VENV / "bin" / "mkdocs", "build", *args, env=env, check=False)
         if code == 0 and books:
-            if _missing_system_packages({"node"}) == []:
-                node_modules()  # the offline copy's search runs with the iframe-worker shim, from npm
-            site_dir = _site_dir(args)
-            return run(VENV / "bin" / "python", "scripts/build_books.py", "--site", site_dir, env=env, check=False)
+            node_modules()
+            return run(VENV / "bin" / "python", "scripts/build_books.py", "--site", _site_dir(args), env=env, check=False)
         if code != 0:  # leave nothing half-built that someone could open or publish by mistake
             out = _site_dir(args)
             shutil.rmtree(out, ignore_errors=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from handbook.books.content import book_file_stem, load_book  # noqa: E402
+from handbook.books.content import book_file_stem, load_book, release_date  # noqa: E402
 from handbook.errors import ContentError  # noqa: E402
 from handbook.site import handbook_version  # noqa: E402
 
@@ -68,7 +68,7 @@ def main(argv: list[str]) -> int:
 
             start = time.perf_counter()
             target = out / f"{stem}-offline.zip"
-            write_offline(ROOT, target)
+            write_offline(ROOT, target, release_date(ROOT))
             print(f"books: {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target} "
                   f"({_size(target)}) in {time.perf_counter() - start:.1f} s", flush=True)
     except ContentError as error:

@@ -54,6 +54,11 @@ def _src(env: Any) -> str:
     return getattr(file, "src_path", None) or getattr(page, "path", None) or getattr(page, "src_uri", "")
 
 
+def _directory_urls(env: Any) -> bool:
+    """False in the offline copy, whose pages are files (``roles/advocacy.html``)."""
+    return bool(env.conf.get("use_directory_urls", True))
+
+
 def define_env(env: Any) -> None:
     global _fail_fast
     _fail_fast = type(env).__module__.startswith("zensical")
@@ -132,21 +137,23 @@ def define_env(env: Any) -> None:
         """Every term, A to Z, with definitions, sources, related terms and where each appears."""
         if handbook.glossary is None:
             return ""
-        return glossary_page_html(handbook.glossary, handbook.bibliography, handbook.usage, _src(env))
+        return glossary_page_html(handbook.glossary, handbook.bibliography, handbook.usage, _src(env),
+                                  directory_urls=_directory_urls(env))
 
     @guarded
     def bibliography_page() -> str:
         """Every source once, with the pages that cite it."""
         if handbook.bibliography is None:
             return ""
-        return bibliography_page_html(handbook.bibliography, handbook.usage, _src(env))
+        return bibliography_page_html(handbook.bibliography, handbook.usage, _src(env), directory_urls=_directory_urls(env))
 
     @guarded
     def section_pages() -> str:
         """The published pages of this page's section, from the navigation."""
         descriptions = {src: front.description for src, front in handbook.pages.items()}
         titles = {**handbook.usage.titles, **{src: f.title for src, f in handbook.pages.items()}}
-        return section_pages_html(env.conf.get("nav") or [], _src(env), titles, descriptions)
+        return section_pages_html(env.conf.get("nav") or [], _src(env), titles, descriptions,
+                                  directory_urls=_directory_urls(env))
 
     @guarded
     def contributors_list() -> str:

@@ -55,12 +55,13 @@ def references_html(bib: Bibliography, keys: Iterable[str]) -> str:
 
 
 # Generated pages ------------------------------------------------------------------------------
-def _appears_on(src: str, pages: list[str], usage: UsageIndex) -> str:
-    links = [f'<a href="{esc(relative_url(src, p))}">{esc(usage.titles.get(p, p))}</a>' for p in pages]
+def _appears_on(src: str, pages: list[str], usage: UsageIndex, directory_urls: bool = True) -> str:
+    links = [f'<a href="{esc(relative_url(src, p, directory_urls=directory_urls))}">{esc(usage.titles.get(p, p))}</a>' for p in pages]
     return ", ".join(links)
 
 
-def glossary_page_html(glossary: Glossary, bib: Bibliography | None, usage: UsageIndex, src: str) -> str:
+def glossary_page_html(glossary: Glossary, bib: Bibliography | None, usage: UsageIndex, src: str, *,
+                       directory_urls: bool = True) -> str:
     terms = glossary.sorted_terms()
     letters: dict[str, list] = {}
     for term in terms:
@@ -82,24 +83,25 @@ def glossary_page_html(glossary: Glossary, bib: Bibliography | None, usage: Usag
                 parts.append(f'<div class="hb-meta"><span class="hb-label">Sources:</span><ul class="hb-sources">{refs}</ul></div>')
             pages = [p for p in usage.pages_by_term.get(term.id, []) if p != src]
             if pages:
-                parts.append(f'<p class="hb-meta"><span class="hb-label">Appears on:</span> {_appears_on(src, pages, usage)}</p>')
+                parts.append(f'<p class="hb-meta"><span class="hb-label">Appears on:</span> {_appears_on(src, pages, usage, directory_urls)}</p>')
             parts.append("</dd>")
             out.append("".join(parts))
         out.append("</dl>")
     return "\n".join(out)
 
 
-def bibliography_page_html(bib: Bibliography, usage: UsageIndex, src: str) -> str:
+def bibliography_page_html(bib: Bibliography, usage: UsageIndex, src: str, *, directory_urls: bool = True) -> str:
     out = ['<ul class="hb-references hb-bibliography">']
     for key, entry in bib.entries(bib.items, "apa"):
         pages = usage.pages_by_ref.get(key, [])
-        cited = f'<br><span class="hb-meta"><span class="hb-label">Cited on:</span> {_appears_on(src, pages, usage)}</span>' if pages else ""
+        cited = f'<br><span class="hb-meta"><span class="hb-label">Cited on:</span> {_appears_on(src, pages, usage, directory_urls)}</span>' if pages else ""
         out.append(f'<li id="ref-{esc(key)}">{entry}{cited}</li>')
     out.append("</ul>")
     return "\n".join(out)
 
 
-def section_pages_html(nav: list, src: str, titles: dict[str, str], descriptions: dict[str, str]) -> str:
+def section_pages_html(nav: list, src: str, titles: dict[str, str], descriptions: dict[str, str], *,
+                       directory_urls: bool = True) -> str:
     """The pages of the section whose index page is ``src``, from the navigation in mkdocs.yml."""
     def walk(items: list) -> list | None:
         for item in items or []:
@@ -120,7 +122,7 @@ def section_pages_html(nav: list, src: str, titles: dict[str, str], descriptions
     rows = []
     for child in children:
         desc = descriptions.get(child, "")
-        rows.append(f'<li><a href="{esc(relative_url(src, child))}">{esc(titles.get(child, child))}</a>'
+        rows.append(f'<li><a href="{esc(relative_url(src, child, directory_urls=directory_urls))}">{esc(titles.get(child, child))}</a>'
                     + (f"<br><span class=\"hb-meta\">{esc(desc)}</span>" if desc else "") + "</li>")
     return '<h2 id="in-this-section">In this section</h2>\n<ul class="hb-section-pages">' + "".join(rows) + "</ul>"
 

@@ -27,7 +27,7 @@ from ..render import HANDBOOK, human_date
 from ..site import load_handbook
 from ..text import url_for
 
-__all__ = ["Book", "Chapter", "load_book", "nav_pages", "BACK_MATTER", "LEFT_OUT", "book_file_stem"]
+__all__ = ["Book", "Chapter", "load_book", "nav_pages", "BACK_MATTER", "LEFT_OUT", "book_file_stem", "release_date"]
 
 #: The glossary and the bibliography close the book, whatever their place in the navigation.
 BACK_MATTER = ("glossary/index.md", "references/index.md")
@@ -104,7 +104,8 @@ def _key(src: str) -> str:
     return url_for(src).strip("/").replace("/", "-") or "home"
 
 
-def _release_date(root: Path) -> str:
+def release_date(root: Path) -> str:
+    """The release date (ISO) from CITATION.cff."""
     cff = root / "CITATION.cff"
     match = re.search(r"^date-released:\s*['\"]?(\d{4}-\d{2}-\d{2})", cff.read_text(encoding="utf-8"), re.M) if cff.exists() else None
     if not match:
@@ -126,7 +127,7 @@ def load_book(root: Path, site_dir: Path, config: dict[str, Any], href_for: Href
     keys = {url_for(src): _key(src) for src, _ in order}
     chapters = [_chapter(site_dir, src, depth, site_url, keys, href_for, handbook) for src, depth in order]
 
-    released = _release_date(root)
+    released = release_date(root)
     extra = (config.get("extra") or {}).get("handbook") or {}
     whole = {"id": "handbook", "type": "book", "title": HANDBOOK,
              "author": [{"literal": str(config.get("site_author") or f"{HANDBOOK} contributors")}],
