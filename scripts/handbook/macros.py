@@ -21,7 +21,7 @@ from handbook.errors import ContentError, Problem, github_annotation
 from handbook.formatcache import cache_for
 from handbook.glossary import term_link_markdown
 from handbook.render import (
-    bibliography_page_html, cite_html, citet_html, glossary_page_html, page_citation, section_pages_html,
+    bibliography_page_html, books_html, cite_html, citet_html, glossary_page_html, page_citation, section_pages_html,
 )
 from handbook.text import esc
 from handbook.bibliography import LOCATOR_RE
@@ -154,6 +154,11 @@ def define_env(env: Any) -> None:
         titles = {**handbook.usage.titles, **{src: f.title for src, f in handbook.pages.items()}}
         return section_pages_html(env.conf.get("nav") or [], _src(env), titles, descriptions,
                                   directory_urls=_directory_urls(env))
+
+    @guarded
+    def books_list() -> str:
+        """The PDF, EPUB and offline copy of this release (the downloads page)."""
+        return books_html(str(env.conf.get("site_url") or ""), handbook.version)
 
     @guarded
     def contributors_list() -> str:

@@ -19,10 +19,38 @@ from .usage import UsageIndex
 
 __all__ = [
     "cite_html", "citet_html", "references_html", "glossary_page_html", "bibliography_page_html",
-    "section_pages_html", "page_citation", "human_date",
+    "section_pages_html", "page_citation", "human_date", "book_file_stem", "books_html",
 ]
 
 HANDBOOK = "Client-Centred Practice Handbook"
+
+
+def book_file_stem(version: str) -> str:
+    """``client-centred-practice-handbook-0.2.0``: the books' file names, with the version."""
+    return "client-centred-practice-handbook-" + re.sub(r"[^0-9A-Za-z.+-]", "-", version)
+
+
+#: The books `dev.py build --books` writes into downloads/: (suffix, what, format) each.
+BOOKS = (
+    (".pdf", "The whole handbook as one PDF", "PDF, A4, tagged for screen readers"),
+    (".epub", "The whole handbook as an e-book", "EPUB 3, for e-readers and reading apps"),
+    ("-offline.zip", "The whole website, to read without a connection", "ZIP; unzip it and open index.html"),
+)
+
+
+def books_html(site_url: str, version: str) -> str:
+    """The downloads page's list: each book of this release, at its published address.
+
+    The books are made after the site (``dev.py build --books``), so the links are absolute:
+    a preview or the offline copy points at the published files."""
+    base = site_url.rstrip("/") + "/downloads/" + book_file_stem(version)
+    rows = "".join(
+        f'<li><a href="{esc(base + suffix)}">{esc(what)}</a><br>'
+        f'<span class="hb-meta">{esc(form)} · version {esc(version)} · '
+        f'<code>{esc(book_file_stem(version) + suffix)}</code></span></li>'
+        for suffix, what, form in BOOKS
+    )
+    return f'<ul class="hb-downloads">{rows}</ul>'
 
 
 def human_date(day: dt.date) -> str:

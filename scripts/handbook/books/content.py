@@ -23,7 +23,7 @@ from bs4 import BeautifulSoup, Tag
 
 from ..bibliography import standalone_entry
 from ..errors import ContentError, Problem
-from ..render import HANDBOOK, human_date
+from ..render import HANDBOOK, book_file_stem, human_date
 from ..site import load_handbook
 from ..text import url_for
 
@@ -40,11 +40,6 @@ _ID_REFS = ("aria-labelledby", "aria-describedby", "aria-controls", "for", "head
 
 #: ``href_for(chapter_key, anchor)``: where a link to a page (anchor "") or a section of it points.
 HrefFor = Callable[[str, str], str]
-
-
-def book_file_stem(version: str) -> str:
-    """``client-centred-practice-handbook-0.2.0``: the books' file names, with the version."""
-    return "client-centred-practice-handbook-" + re.sub(r"[^0-9A-Za-z.+-]", "-", version)
 
 
 @dataclass
