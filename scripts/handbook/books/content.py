@@ -11,6 +11,7 @@ document can hold every page, and each link is pointed at the book's own copy of
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
 import urllib.parse
@@ -25,9 +26,9 @@ from ..bibliography import standalone_entry
 from ..errors import ContentError, Problem
 from ..render import HANDBOOK, book_file_stem, human_date
 from ..site import load_handbook
-from ..text import url_for
+from ..text import esc, url_for
 
-__all__ = ["Book", "Chapter", "load_book", "nav_pages", "BACK_MATTER", "LEFT_OUT", "book_file_stem", "release_date"]
+__all__ = ["Book", "Chapter", "load_book", "nav_pages", "BACK_MATTER", "LEFT_OUT", "book_file_stem", "release_date", "title_page_html"]
 
 #: The glossary and the bibliography close the book, whatever their place in the navigation.
 BACK_MATTER = ("glossary/index.md", "references/index.md")
@@ -78,6 +79,26 @@ class Book:
         return book_file_stem(self.version)
 
 
+def title_page_html(book: Book) -> str:
+    """The front matter both books open with: title, version, date, licence and how to cite the whole."""
+    licence = (f'<a href="{esc(book.licence_url)}">{esc(book.licence_name)}</a>' if book.licence_url
+               else esc(book.licence_name))
+    return f"""<section class="bk-title" aria-label="Title page">
+<h1 class="bk-title__name">{esc(book.title)}</h1>
+<p class="bk-title__description">{esc(book.description)}</p>
+<p class="bk-title__by">{esc(book.authors)}</p>
+<dl class="bk-title__facts">
+<div><dt>Version</dt><dd>{esc(book.version)}</dd></div>
+<div><dt>Published</dt><dd><time datetime="{esc(book.released)}">{esc(book.released_text)}</time></dd></div>
+<div><dt>Licence</dt><dd>Text {licence}. You may share and adapt it, with attribution.</dd></div>
+<div><dt>Online</dt><dd><a href="{esc(book.site_url)}">{esc(book.site_url)}</a></dd></div>
+</dl>
+<h2 class="bk-title__cite-heading">How to cite the whole handbook</h2>
+<p class="bk-title__cite">{book.citation}</p>
+<p class="bk-title__note">Each page gives its own citation under its title. {esc(book.rights)}.</p>
+</section>"""
+
+
 def nav_pages(nav: list[Any]) -> list[tuple[str, int]]:
     """The navigation's pages in order, each with its depth (0: top level or a section's first page)."""
     out: list[tuple[str, int]] = []
@@ -110,8 +131,6 @@ def release_date(root: Path) -> str:
 
 def load_book(root: Path, site_dir: Path, config: dict[str, Any], href_for: HrefFor) -> Book:
     """Read the built site in ``site_dir`` (built from ``config``, MkDocs' loaded mkdocs.yml)."""
-    import datetime as dt
-
     docs_dir = root / config.get("docs_dir", "docs")
     handbook = load_handbook(root, docs_dir)
     site_url = str(config.get("site_url") or "")

@@ -13,8 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .content import Book, Chapter
-from .pdf import _front_matter
+from .content import Book, Chapter, title_page_html
 from ..text import esc
 
 __all__ = ["epub_href", "write_epub", "chapter_file"]
@@ -60,7 +59,7 @@ def write_epub(book: Book, target: Path) -> None:
     out.add_item(style)
 
     title_page = epub.EpubHtml(uid="title-page", file_name="title.xhtml", title="Title page", lang="en-GB")
-    title_page.content = f"<section>{_front_matter(book)}</section>"
+    title_page.content = f"<section>{title_page_html(book)}</section>"
     title_page.add_item(style)
     out.add_item(title_page)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .content import Book
+from .content import Book, title_page_html
 from ..text import esc
 
 __all__ = ["pdf_href", "book_html", "write_pdf"]
@@ -25,28 +25,9 @@ def pdf_href(key: str, anchor: str) -> str:
     return f"#{anchor or key}"
 
 
-def _front_matter(book: Book) -> str:
-    licence = (f'<a href="{esc(book.licence_url)}">{esc(book.licence_name)}</a>' if book.licence_url
-               else esc(book.licence_name))
-    return f"""<section class="bk-title" aria-label="Title page">
-<h1 class="bk-title__name">{esc(book.title)}</h1>
-<p class="bk-title__description">{esc(book.description)}</p>
-<p class="bk-title__by">{esc(book.authors)}</p>
-<dl class="bk-title__facts">
-<div><dt>Version</dt><dd>{esc(book.version)}</dd></div>
-<div><dt>Published</dt><dd><time datetime="{esc(book.released)}">{esc(book.released_text)}</time></dd></div>
-<div><dt>Licence</dt><dd>Text {licence}. You may share and adapt it, with attribution.</dd></div>
-<div><dt>Online</dt><dd><a href="{esc(book.site_url)}">{esc(book.site_url)}</a></dd></div>
-</dl>
-<h2 class="bk-title__cite-heading">How to cite the whole handbook</h2>
-<p class="bk-title__cite">{book.citation}</p>
-<p class="bk-title__note">Each page gives its own citation under its title. {esc(book.rights)}.</p>
-</section>"""
-
-
-def _contents(book: Book, href_for=pdf_href) -> str:
+def _contents(book: Book) -> str:
     rows = "".join(
-        f'<li class="bk-toc-{c.depth}"><a href="{esc(href_for(c.key, ""))}">{esc(c.title)}</a></li>'
+        f'<li class="bk-toc-{c.depth}"><a href="{esc(pdf_href(c.key, ""))}">{esc(c.title)}</a></li>'
         for c in book.chapters
     )
     return (f'<nav class="bk-contents" aria-labelledby="bk-contents-title"><h1 id="bk-contents-title">Contents</h1>'
@@ -70,7 +51,7 @@ def book_html(book: Book) -> str:
 <meta name="generator" content="{esc(book.title)} (WeasyPrint)">
 </head>
 <body>
-{_front_matter(book)}
+{title_page_html(book)}
 {_contents(book)}
 {chapters}
 </body>
