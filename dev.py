@@ -4,7 +4,9 @@
     python3 dev.py serve          preview the site at http://127.0.0.1:8000/ (live reload; a save rebuilds
                                   the saved page in about a second; --full rebuilds every page)
     python3 dev.py test [args]    run the whole test suite (args go to pytest)
-    python3 dev.py build          build the site strictly into site/ (HANDBOOK_ENGINE=zensical: with Zensical)
+    python3 dev.py build          build the site strictly into site/ (--books: also the PDF, EPUB and offline
+                                  copy of the whole handbook, named with the version, into site/downloads/;
+                                  HANDBOOK_ENGINE=zensical: the site built with Zensical)
     python3 dev.py check [paths]  check pages without building the site
     python3 dev.py new [options]  create a new page from the template
     python3 dev.py publish        build what the deploy publishes: every release tag (v0.2.0) at site/v/<version>/,
@@ -39,7 +41,13 @@ SYSTEM_PACKAGES = {  # what the tests need from Debian: {file that shows it is t
     "/usr/lib/aspell/en_GB.multi": "aspell-en",
     "node": "nodejs",
     "npm": "npm",
+    "/usr/share/java/epubcheck.jar": "epubcheck",  # run as `java -jar`: its binfmt launcher needs a host setting
+    "/usr/lib/*/libpangoft2-1.0.so.0": "libpangoft2-1.0-0",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf": "fonts-dejavu-core",
 }
+#: What `build --books` needs of them: Pango for WeasyPrint, the fonts the PDF is set in, and npm
+#: (the offline copy's search shim, iframe-worker, comes from package-lock.json).
+BOOK_PACKAGES = {"/usr/lib/*/libpangoft2-1.0.so.0", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "node", "npm"}
 
 
 def say(message: str) -> None:
@@ -91,7 +99,10 @@ def _missing_system_packages(markers: set[str] | None = None) -> list[str]:
     for marker, package in SYSTEM_PACKAGES.items():
         if markers is not None and marker not in markers:
             continue
-        present = Path(marker).exists() if marker.startswith("/") else shutil.which(marker) is not None
+        if "*" in marker:
+            present = any(Path("/").glob(marker.lstrip("/")))
+        else:
+            present = Path(marker).exists() if marker.startswith("/") else shutil.which(marker) is not None
         if not present:
             missing.append(package)
     return sorted(set(missing))
@@ -160,6 +171,10 @@ def main(argv: list[str]) -> int:
         args = [a for a in args if a != "--full"]
         return run(VENV / "bin" / "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", "--livereload", *fast, *args, env=env, check=False)
     if command == "build":
+        books = "--books" in args
+        args = [a for a in args if a != "--books"]
+        if books:  # WeasyPrint lays the PDF out with Pango, in the DejaVu fonts
+            system_packages(BOOK_PACKAGES)
         env = sync()
         # HANDBOOK_ENGINE=zensical builds the same site with Zensical, Material's successor
         # (README: "Building with Zensical"); its --clean rebuilds every page from the sources.
@@ -169,6 +184,9 @@ def main(argv: list[str]) -> int:
             return 2
         cmd = ["build", *args] if engine == "mkdocs" else ["build", "--clean", *args]
         code = run(VENV / "bin" / engine, *cmd, env=env, check=False)
+        if code == 0 and books:
+            node_modules()
+            return run(VENV / "bin" / "python", "scripts/build_books.py", "--site", _site_dir(args), env=env, check=False)
         if code != 0:  # leave nothing half-built that someone could open or publish by mistake
             out = _site_dir(args)
             shutil.rmtree(out, ignore_errors=True)

@@ -91,7 +91,9 @@ def build_tag(repo: Path, tag: Tag, site_urls: list[str], cache: Path) -> list[P
         for url, dest in wanted:
             target = Path(tmp) / "site"
             say(f"{tag.version} at {url}: building {tag.commit[:12]} with its own dev.py and lock file")
-            result = subprocess.run([_python(), "dev.py", "build", "-d", str(target)], cwd=tree,
+            # A release whose dev.py makes the books (0.3.0 on) publishes its PDF, EPUB and offline copy too.
+            books = ["--books"] if '"--books"' in (tree / "dev.py").read_text(encoding="utf-8") else []
+            result = subprocess.run([_python(), "dev.py", "build", *books, "-d", str(target)], cwd=tree,
                                     env=_clean_env() | {"HANDBOOK_SITE_URL": url})
             if result.returncode != 0:
                 raise SystemExit(f"publish: release {tag.version} (tag v{tag.version}, {tag.commit[:12]}) did not build; "
@@ -112,9 +114,11 @@ def _reuse_bootstrap(tree: Path) -> None:
     """Give the release's dev.py this checkout's copy of uv when it pins the same version (saves a download)."""
     pin = re.compile(r'^UV_VERSION = "([^"]+)"', re.M)
     ours, theirs = pin.search((ROOT / "dev.py").read_text(encoding="utf-8")), pin.search((tree / "dev.py").read_text(encoding="utf-8"))
-    bootstrap = ROOT / ".cache" / "bootstrap"
+    bootstrap = ROOT / ".bootstrap"
+    # Releases before 0.3.0 kept uv in .cache/bootstrap.
+    where = ".bootstrap" if '".bootstrap"' in (tree / "dev.py").read_text(encoding="utf-8") else ".cache/bootstrap"
     if ours and theirs and ours.group(1) == theirs.group(1) and (bootstrap / "bin" / "uv").exists():
-        shutil.copytree(bootstrap, tree / ".cache" / "bootstrap", symlinks=True)
+        shutil.copytree(bootstrap, tree / where, symlinks=True)
 
 
 def _python() -> str:

@@ -20,7 +20,8 @@ from handbook.errors import BuildStopped, ContentError, Problem, github_annotati
 from handbook.formatcache import cache_for
 from handbook.glossary import term_link_markdown
 from handbook.render import (
-    with_dates, bibliography_page_html, cite_html, citet_html, glossary_page_html, page_citation, section_pages_html,
+    with_dates, bibliography_page_html, books_html, cite_html, citet_html, glossary_page_html, page_citation,
+    section_pages_html,
 )
 from handbook.text import esc
 from handbook.bibliography import LOCATOR_RE
@@ -107,12 +108,14 @@ def define_env(env: Any) -> None:
         site_module.CURRENT_PAGE = _src(env)
         _attach_citation(env.conf, handbook, _src(env), page.meta)
         _publish_downloads(handbook, Path(env.conf.get("site_dir") or root / "site"))
-    for name, func in page_macros(handbook, lambda: _src(env), nav).items():
+    for name, func in page_macros(handbook, lambda: _src(env), nav, env.conf).items():
         env.macro(func, name)
 
 
-def page_macros(handbook: Any, src_of: Callable[[], str], nav: list) -> dict[str, Callable[..., str]]:
+def page_macros(handbook: Any, src_of: Callable[[], str], nav: list, conf: Any) -> dict[str, Callable[..., str]]:
     """The macros a page may call, for the page ``src_of()`` names when they run."""
+    # False in the offline copy, whose pages are files (``roles/advocacy.html``).
+    directory_urls = bool(conf.get("use_directory_urls", True))
 
     def guarded(func: Callable) -> Callable:
         """Macros only render: every argument was checked when the page was read. Anything
@@ -160,19 +163,24 @@ def page_macros(handbook: Any, src_of: Callable[[], str], nav: list) -> dict[str
         """Every term, A to Z, with definitions, sources, related terms and where each appears."""
         if handbook.glossary is None:
             return ""
-        return glossary_page_html(handbook.glossary, handbook.bibliography, handbook.usage, src_of())
+        return glossary_page_html(handbook.glossary, handbook.bibliography, handbook.usage, src_of(),
+                                  directory_urls=directory_urls)
 
     def bibliography_page() -> str:
         """Every source once, with the pages that cite it."""
         if handbook.bibliography is None:
             return ""
-        return bibliography_page_html(handbook.bibliography, handbook.usage, src_of())
+        return bibliography_page_html(handbook.bibliography, handbook.usage, src_of(), directory_urls=directory_urls)
 
     def section_pages() -> str:
         """The published pages of this page's section, from the navigation."""
         descriptions = {src: front.description for src, front in handbook.pages.items()}
         titles = {**handbook.usage.titles, **{src: f.title for src, f in handbook.pages.items()}}
-        return section_pages_html(nav, src_of(), titles, descriptions)
+        return section_pages_html(nav, src_of(), titles, descriptions, directory_urls=directory_urls)
+
+    def books_list() -> str:
+        """The PDF, EPUB and offline copy of this release (the downloads page)."""
+        return books_html(str(conf.get("site_url") or ""), handbook.version)
 
     def contributors_list() -> str:
         """The named people in docs/data/authors.yml (the collective is said in words)."""
@@ -188,7 +196,7 @@ def page_macros(handbook: Any, src_of: Callable[[], str], nav: list) -> dict[str
             rows.append(f"<li>{esc(a.display)}{aff}{roles}{orcid}</li>")
         return '<ul class="hb-contributors">' + "".join(rows) + "</ul>"
 
-    funcs = (term, cite, citet, glossary_page, bibliography_page, section_pages, contributors_list)
+    funcs = (term, cite, citet, glossary_page, bibliography_page, section_pages, books_list, contributors_list)
     return {f.__name__: guarded(f) for f in funcs}
 
 
@@ -231,7 +239,7 @@ def render_zensical_page(page: Any, config: dict, markdown: str) -> str:
     site_module.CURRENT_PAGE = src = str(page.path)
     scanned = handbook.usage.parsed_body(src, markdown)
     parsed = scanned or parse_page(protect_code(markdown))
-    text = REFUSED_PAGE if parsed.problems else parsed.render(page_macros(handbook, lambda: src, nav))
+    text = REFUSED_PAGE if parsed.problems else parsed.render(page_macros(handbook, lambda: src, nav, config))
     page.meta["render_macros"] = False
     _attach_citation(config, handbook, src, page.meta)
     _publish_downloads(handbook, Path(config.get("site_dir") or root / "site"))

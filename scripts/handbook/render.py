@@ -19,10 +19,38 @@ from .usage import UsageIndex
 
 __all__ = [
     "cite_html", "citet_html", "references_html", "glossary_page_html", "bibliography_page_html",
-    "section_pages_html", "page_citation", "human_date", "with_dates",
+    "section_pages_html", "page_citation", "human_date", "with_dates", "book_file_stem", "books_html",
 ]
 
 HANDBOOK = "Client-Centred Practice Handbook"
+
+
+def book_file_stem(version: str) -> str:
+    """``client-centred-practice-handbook-0.2.0``: the books' file names, with the version."""
+    return "client-centred-practice-handbook-" + re.sub(r"[^0-9A-Za-z.+-]", "-", version)
+
+
+#: The books `dev.py build --books` writes into downloads/: (suffix, what, format) each.
+BOOKS = (
+    (".pdf", "The whole handbook as one PDF", "PDF, A4, tagged for screen readers"),
+    (".epub", "The whole handbook as an e-book", "EPUB 3, for e-readers and reading apps"),
+    ("-offline.zip", "The whole website, to read without a connection", "ZIP; unzip it and open index.html"),
+)
+
+
+def books_html(site_url: str, version: str) -> str:
+    """The downloads page's list: each book of this release, at its published address.
+
+    The books are made after the site (``dev.py build --books``), so the links are absolute:
+    a preview or the offline copy points at the published files."""
+    base = site_url.rstrip("/") + "/downloads/" + book_file_stem(version)
+    rows = "".join(
+        f'<li><a href="{esc(base + suffix)}">{esc(what)}</a><br>'
+        f'<span class="hb-meta">{esc(form)} · version {esc(version)} · '
+        f'<code>{esc(book_file_stem(version) + suffix)}</code></span></li>'
+        for suffix, what, form in BOOKS
+    )
+    return f'<ul class="hb-downloads">{rows}</ul>'
 
 
 def human_date(day: dt.date) -> str:
@@ -69,12 +97,13 @@ def references_html(bib: Bibliography, keys: Iterable[str]) -> str:
 
 
 # Generated pages ------------------------------------------------------------------------------
-def _appears_on(src: str, pages: list[str], usage: UsageIndex) -> str:
-    links = [f'<a href="{esc(relative_url(src, p))}">{esc(usage.titles.get(p, p))}</a>' for p in pages]
+def _appears_on(src: str, pages: list[str], usage: UsageIndex, directory_urls: bool = True) -> str:
+    links = [f'<a href="{esc(relative_url(src, p, directory_urls=directory_urls))}">{esc(usage.titles.get(p, p))}</a>' for p in pages]
     return ", ".join(links)
 
 
-def glossary_page_html(glossary: Glossary, bib: Bibliography | None, usage: UsageIndex, src: str) -> str:
+def glossary_page_html(glossary: Glossary, bib: Bibliography | None, usage: UsageIndex, src: str, *,
+                       directory_urls: bool = True) -> str:
     terms = glossary.sorted_terms()
     letters: dict[str, list] = {}
     for term in terms:
@@ -96,7 +125,7 @@ def glossary_page_html(glossary: Glossary, bib: Bibliography | None, usage: Usag
                 parts.append(f'<div class="hb-meta"><span class="hb-label">Sources:</span><ul class="hb-sources">{refs}</ul></div>')
             pages = [p for p in usage.pages_by_term.get(term.id, []) if p != src]
             if pages:
-                parts.append(f'<p class="hb-meta"><span class="hb-label">Appears on:</span> {_appears_on(src, pages, usage)}</p>')
+                parts.append(f'<p class="hb-meta"><span class="hb-label">Appears on:</span> {_appears_on(src, pages, usage, directory_urls)}</p>')
             parts.append("</dd>")
             out.append("".join(parts))
         out.append("</dl>")
@@ -109,11 +138,12 @@ _UNCONFIRMED_WORDS = {"issued": "year of publication", "publisher": "publisher",
                       "container-title": "journal or book title", "author": "author"}
 
 
-def _bibliography_row(bib: Bibliography, key: str, entry: str, usage: UsageIndex, src: str) -> str:
+def _bibliography_row(bib: Bibliography, key: str, entry: str, usage: UsageIndex, src: str,
+                      directory_urls: bool = True) -> str:
     pages = [p for p in usage.pages_by_ref.get(key, []) if p != src]
     parts = [entry]
     if pages:
-        parts.append(f'<br><span class="hb-meta"><span class="hb-label">Cited on:</span> {_appears_on(src, pages, usage)}</span>')
+        parts.append(f'<br><span class="hb-meta"><span class="hb-label">Cited on:</span> {_appears_on(src, pages, usage, directory_urls)}</span>')
     unknown = (bib.items[key].get("custom") or {}).get("unconfirmed", [])
     if unknown:
         words = ", ".join(esc(_UNCONFIRMED_WORDS.get(f, f)) for f in unknown)
@@ -122,25 +152,26 @@ def _bibliography_row(bib: Bibliography, key: str, entry: str, usage: UsageIndex
     return f'<li id="ref-{esc(key)}">{"".join(parts)}</li>'
 
 
-def bibliography_page_html(bib: Bibliography, usage: UsageIndex, src: str) -> str:
+def bibliography_page_html(bib: Bibliography, usage: UsageIndex, src: str, *, directory_urls: bool = True) -> str:
     """Every work, in APA 7th: first those cited on the handbook's pages, then, under a
     heading of their own, any that no page cites (so a reader can tell them apart)."""
     entries = bib.entries(bib.items, "apa")
     cited = [(k, e) for k, e in entries if any(p != src for p in usage.pages_by_ref.get(k, []))]
     uncited = [(k, e) for k, e in entries if (k, e) not in cited]
     out = ['<ul class="hb-references hb-bibliography">']
-    out += [_bibliography_row(bib, key, entry, usage, src) for key, entry in cited]
+    out += [_bibliography_row(bib, key, entry, usage, src, directory_urls) for key, entry in cited]
     out.append("</ul>")
     if uncited:
         out.append('<h2 id="not-cited">Further reading: works no page cites</h2>')
         out.append('<p class="hb-meta">These works are in the handbook\'s bibliography but no page cites them at present.</p>')
         out.append('<ul class="hb-references hb-bibliography hb-not-cited">')
-        out += [_bibliography_row(bib, key, entry, usage, src) for key, entry in uncited]
+        out += [_bibliography_row(bib, key, entry, usage, src, directory_urls) for key, entry in uncited]
         out.append("</ul>")
     return "\n".join(out)
 
 
-def section_pages_html(nav: list, src: str, titles: dict[str, str], descriptions: dict[str, str]) -> str:
+def section_pages_html(nav: list, src: str, titles: dict[str, str], descriptions: dict[str, str], *,
+                       directory_urls: bool = True) -> str:
     """The pages of the section whose index page is ``src``, from the navigation in mkdocs.yml."""
     def walk(items: list) -> list | None:
         for item in items or []:
@@ -161,7 +192,7 @@ def section_pages_html(nav: list, src: str, titles: dict[str, str], descriptions
     rows = []
     for child in children:
         desc = descriptions.get(child, "")
-        rows.append(f'<li><a href="{esc(relative_url(src, child))}">{esc(titles.get(child, child))}</a>'
+        rows.append(f'<li><a href="{esc(relative_url(src, child, directory_urls=directory_urls))}">{esc(titles.get(child, child))}</a>'
                     + (f"<br><span class=\"hb-meta\">{esc(desc)}</span>" if desc else "") + "</li>")
     return '<h2 id="in-this-section">In this section</h2>\n<ul class="hb-section-pages">' + "".join(rows) + "</ul>"
 

@@ -26,8 +26,14 @@ def url_for(src_path: str) -> str:
     return stem + "/"
 
 
-def relative_url(from_src: str, to_src: str, anchor: str = "") -> str:
-    """A link from one page to another (or to an anchor on it), as the built site needs it."""
+def relative_url(from_src: str, to_src: str, anchor: str = "", *, directory_urls: bool = True) -> str:
+    """A link from one page to another (or to an anchor on it), as the built site needs it.
+
+    With ``directory_urls=False`` (MkDocs' ``use_directory_urls: false``, which the offline
+    copy uses so that it works from the file system) pages are files: ``roles/advocacy.html``."""
+    if not directory_urls:
+        there = (to_src[:-3] if to_src.endswith(".md") else to_src) + ".html"
+        return posixpath.relpath(there, posixpath.dirname(from_src) or ".") + (f"#{anchor}" if anchor else "")
     here = url_for(from_src) or "."
     there = url_for(to_src) or "."
     rel = posixpath.relpath(there, here)

@@ -1,0 +1,317 @@
+"""The books (`dev.py build --books`): the PDF read back with pypdf, the EPUB checked by Debian's
+epubcheck, and the offline copy opened from file:// in Debian's chromium.
+
+The books are made once per run, from the site the suite builds; the PDF is laid out while
+the EPUB, the offline copy and epubcheck run beside it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import urllib.parse
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from mkdocs.config import load_config
+from pypdf import PdfReader
+
+from conftest import ENV, ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from handbook.site import handbook_version  # noqa: E402
+
+CHROMIUM = os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium")
+EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
+VERSION = handbook_version(ROOT)
+STEM = f"client-centred-practice-handbook-{VERSION}"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def books(site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    out = tmp_path_factory.mktemp("books")
+    script = [sys.executable, str(ROOT / "scripts" / "build_books.py"), "--site", str(site), "--out", str(out)]
+    pdf = subprocess.Popen([*script, "--only", "pdf"], cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    others = subprocess.run([*script, "--only", "epub,offline"], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=600)
+    assert others.returncode == 0, others.stdout + others.stderr
+    check = subprocess.run(["java", "-jar", str(EPUBCHECK), str(out / f"{STEM}.epub")], capture_output=True, text=True, timeout=600)
+    pdf_output = pdf.communicate(timeout=900)[0]
+    assert pdf.returncode == 0, pdf_output
+    return {"dir": out, "output": pdf_output + others.stdout, "epubcheck": check}
+
+
+@pytest.fixture(scope="session")
+def expected(site: Path) -> list[tuple[str, int]]:
+    """(title, depth) of every page the books hold, in the navigation's order: the glossary and the
+    bibliography last, the downloads page left out. Titles as the built site shows them."""
+    nav = load_config(str(ROOT / "mkdocs.yml"))["nav"]
+    pages: list[tuple[str, int]] = []
+
+    def walk(items: list, in_section: bool) -> None:
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            if isinstance(value, list):
+                walk(value, True)
+            else:
+                first = in_section and value.endswith("/index.md")
+                pages.append((value, 0 if not in_section or first else 1))
+
+    walk(nav, False)
+    pages = [p for p in pages if p[0] != "about/downloads.md"]
+    back = ("glossary/index.md", "references/index.md")
+    pages = [p for p in pages if p[0] not in back] + [p for p in pages if p[0] in back]
+
+    def title(src: str) -> str:
+        url = "" if src == "index.md" else src.removesuffix("index.md").removesuffix(".md").rstrip("/") + "/"
+        soup = BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+        return soup.select_one("article h1").get_text(" ", strip=True).removesuffix("¶").strip()
+
+    return [(title(src), depth) for src, depth in pages]
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _squeezed(text: str) -> str:
+    """Without any white space: a long address breaks across lines in the PDF."""
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="session")
+def pdf(books: dict) -> PdfReader:
+    return PdfReader(books["dir"] / f"{STEM}.pdf")
+
+
+def _outline(reader: PdfReader) -> list[tuple[str, int, int]]:
+    """(title, level, page number from 1) of every bookmark, in order."""
+    out: list[tuple[str, int, int]] = []
+
+    def walk(items: list, level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                out.append((item.title, level, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return out
+
+
+def test_the_books_are_named_with_the_version_and_have_a_sane_size(books: dict) -> None:
+    for name, low, high in ((f"{STEM}.pdf", 300_000, 20_000_000), (f"{STEM}.epub", 50_000, 10_000_000),
+                            (f"{STEM}-offline.zip", 300_000, 30_000_000)):
+        path = books["dir"] / name
+        assert path.exists(), books["output"]
+        assert low < path.stat().st_size < high, (name, path.stat().st_size)
+
+
+def test_pdf_is_a4_with_a_sane_page_count(pdf: PdfReader, expected: list) -> None:
+    assert len(expected) + 2 < len(pdf.pages) < 1000
+    box = pdf.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+
+
+def test_pdf_title_page_says_version_date_licence_and_how_to_cite(pdf: PdfReader) -> None:
+    text = _flat(pdf.pages[0].extract_text())
+    assert "Client-Centred Practice Handbook" in text
+    assert f"Version {VERSION}" in text and "1 December 2026" in text and "CC BY 4.0" in text
+    assert _squeezed(f"Client-Centred Practice Handbook contributors. (2026). Client-Centred Practice Handbook (Version {VERSION}).") \
+        in _squeezed(text)
+    assert pdf.metadata.title == f"Client-Centred Practice Handbook, version {VERSION}"
+
+
+def test_pdf_outline_follows_the_navigation(pdf: PdfReader, expected: list) -> None:
+    outline = _outline(pdf)
+    assert [(t, level) for t, level, _ in outline] == [("Contents", 0)] + expected
+    pages = [page for _, _, page in outline]
+    assert pages == sorted(pages) and len(set(pages)) == len(pages)  # in order, each page on a page of its own
+
+
+def test_pdf_contents_page_numbers_point_at_the_pages(pdf: PdfReader) -> None:
+    outline = _outline(pdf)
+    first_chapter = outline[1][2]
+    contents = _flat(" ".join(pdf.pages[i].extract_text() for i in range(outline[0][2] - 1, first_chapter - 1)))
+    for title, _, page in outline[1:]:
+        match = re.search(re.escape(title) + r"[ .]*?(\d+)(?!\d)", contents)
+        assert match, f"{title!r} is not in the contents"
+        assert int(match.group(1)) == page, f"the contents give {title!r} page {match.group(1)}, but it is on page {page}"
+        assert title in _flat(pdf.pages[page - 1].extract_text()), f"page {page} does not show {title!r}"
+
+
+def _page_text(pdf: PdfReader, title: str) -> str:
+    outline = _outline(pdf)
+    index = [t for t, _, _ in outline].index(title)
+    start = outline[index][2]
+    end = outline[index + 1][2] if index + 1 < len(outline) else len(pdf.pages) + 1
+    return _flat(" ".join(pdf.pages[i].extract_text() for i in range(start - 1, end - 1)))
+
+
+def test_pdf_holds_a_page_with_its_authors_dates_citation_and_references(pdf: PdfReader) -> None:
+    text = _page_text(pdf, "Establishing trust")
+    assert "Trust is what allows a person to tell a social worker what is really happening" in text
+    assert "By Client-Centred Practice Handbook contributors" in text and "Last reviewed 1 December 2026" in text
+    assert _squeezed(f"Client-Centred Practice Handbook contributors. (2026). Establishing trust. In Client-Centred Practice "
+                     f"Handbook (Version {VERSION}). https://client-centred-practice-handbook.github.io/handbook/relationship/trust/"
+                     ) in _squeezed(text)
+    assert "References" in text
+    assert _squeezed("Beresford, P. (2005). 'Service users': regressive or liberatory terminology?") in _squeezed(text)
+    # what only works on screen is left out
+    for screen_only in ("Choose the style your course asks for", "Edit this page", "Copy", "BibTeX (.bib)"):
+        assert screen_only not in text
+
+
+def test_pdf_ends_with_the_glossary_and_the_bibliography(pdf: PdfReader) -> None:
+    glossary = _page_text(pdf, "Glossary")
+    assert "relationship-based practice" in glossary and "Appears on:" in glossary
+    bibliography = _page_text(pdf, "References")
+    assert _squeezed("Zimmerman, M. A. (1995). Psychological empowerment") in _squeezed(bibliography)
+    assert "Cited on:" in bibliography
+
+
+def test_pdf_links_inside_the_book_lead_to_the_glossary_and_pages(pdf: PdfReader) -> None:
+    outline = _outline(pdf)
+    trust = next(page for title, _, page in outline if title == "Establishing trust")
+    glossary = next(page for title, _, page in outline if title == "Glossary")
+    references = next(page for title, _, page in outline if title == "References")
+    targets = []
+    for annotation in pdf.pages[trust - 1].get("/Annots") or []:
+        annotation = annotation.get_object()
+        dest = annotation.get("/Dest")
+        if annotation.get("/Subtype") == "/Link" and dest is not None:
+            dest = pdf.named_destinations[dest] if isinstance(dest, str) else dest
+            targets.append(pdf.get_destination_page_number(dest) + 1 if hasattr(dest, "page") else
+                           pdf.get_page_number(dest[0].get_object()) + 1)
+    assert any(glossary <= t < references for t in targets), targets  # a term, linked to its glossary entry
+
+
+def test_pdf_is_tagged_in_british_english(pdf: PdfReader) -> None:
+    root = pdf.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    kinds: set[str] = set()
+
+    def walk(node: object, depth: int = 0) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for child in node:
+                walk(child, depth)
+        elif isinstance(node, dict) and depth < 12:
+            if "/S" in node:
+                kinds.add(str(node["/S"]))
+            if "/K" in node:
+                walk(node["/K"], depth + 1)
+
+    walk(root["/StructTreeRoot"])
+    assert {"/H1", "/H2", "/P", "/L", "/Link"} <= kinds, kinds
+
+
+# The EPUB -------------------------------------------------------------------------------------
+def test_epub_passes_epubcheck(books: dict) -> None:
+    check = books["epubcheck"]
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "No errors or warnings detected" in check.stdout
+
+
+def test_epub_spine_follows_the_navigation(books: dict, expected: list) -> None:
+    ns = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+    with zipfile.ZipFile(books["dir"] / f"{STEM}.epub") as epub:
+        container = ET.fromstring(epub.read("META-INF/container.xml"))
+        opf_path = container.find(".//{urn:oasis:names:tc:opendocument:xmlns:container}rootfile").get("full-path")
+        opf = ET.fromstring(epub.read(opf_path))
+        assert opf.find(".//dc:language", ns).text == "en-GB"
+        manifest = {item.get("id"): item.get("href") for item in opf.findall(".//opf:manifest/opf:item", ns)}
+        titles = []
+        for ref in opf.findall(".//opf:spine/opf:itemref", ns):
+            doc = BeautifulSoup(epub.read(posixpath_join(opf_path, manifest[ref.get("idref")])), "html.parser")
+            titles.append(doc.title.get_text(strip=True))
+        trust = BeautifulSoup(epub.read(posixpath_join(opf_path, "relationship-trust.xhtml")), "html.parser")
+    assert titles == ["Title page", "Contents"] + [title for title, _ in expected]
+    assert trust.select_one('a.hb-term[href^="glossary.xhtml#"]') is not None  # definitions are glossary links
+    assert "(Version " + VERSION + ")" in trust.select_one(".bk-cite").get_text()
+
+
+def posixpath_join(opf_path: str, href: str) -> str:
+    return (opf_path.rpartition("/")[0] + "/" + href).lstrip("/")
+
+
+# The offline copy -----------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def offline(books: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("offline")
+    with zipfile.ZipFile(books["dir"] / f"{STEM}-offline.zip") as archive:
+        archive.extractall(out)
+    return out / f"{STEM}-offline"
+
+
+def test_offline_copy_links_lead_to_files_and_nothing_is_fetched_from_elsewhere(offline: Path) -> None:
+    broken = []
+    for source in offline.rglob("*.html"):
+        html = source.read_text(encoding="utf-8")
+        assert "unpkg.com" not in html, source
+        for link in BeautifulSoup(html, "html.parser").select("article a[href], script[src], link[href]"):
+            href = link.get("href") or link.get("src")
+            if re.match(r"^[a-z][a-z0-9+.-]*:", href):
+                continue
+            path = urllib.parse.unquote(href.partition("#")[0].partition("?")[0])
+            if path and not (source.parent / path).resolve().is_file():  # a folder opens as a listing on file://
+                broken.append(f"{source.relative_to(offline)}: {href}")
+    assert broken == []
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is installed by `python3 dev.py test`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-sync", "--disable-quic"])
+        yield browser
+        browser.close()
+
+
+@pytest.mark.browser
+def test_offline_copy_works_from_the_file_system_with_search(browser, offline: Path) -> None:
+    from playwright.sync_api import expect
+
+    context = browser.new_context()
+    requested: list[str] = []
+    context.route(re.compile(r"^https?://"), lambda route: (requested.append(route.request.url), route.abort()))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto((offline / "index.html").as_uri())
+    expect(page.locator("article h1")).to_contain_text("Client-centred practice in social work")
+    page.locator("article").get_by_role("link", name="Who is the client?").first.click()
+    expect(page).to_have_url((offline / "client" / "index.html").as_uri())
+    expect(page.locator("article h1")).to_contain_text("Who is the client?")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator(".md-search__input").press_sequentially("advocacy", delay=40)
+    result = page.locator(".md-search-result__item a").first
+    expect(result).to_be_visible(timeout=15000)
+    result.click()
+    expect(page).to_have_url(re.compile(r"^file://.*/roles/advocacy\.html"))
+    expect(page.locator("article h1")).to_contain_text("Advocacy")
+    context.close()
+    assert requested == [] and errors == []
+
+
+# The downloads page ---------------------------------------------------------------------------
+def test_downloads_page_offers_the_three_books_of_this_release(site: Path, books: dict) -> None:
+    soup = BeautifulSoup((site / "about" / "downloads" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    links = [a["href"] for a in soup.select("ul.hb-downloads a")]
+    names = [f"{STEM}.pdf", f"{STEM}.epub", f"{STEM}-offline.zip"]
+    assert links == [f"https://client-centred-practice-handbook.github.io/handbook/downloads/{name}" for name in names]
+    assert all((books["dir"] / name).exists() for name in names)
+    home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert home.select_one('nav a[href="about/downloads/"]') is not None  # in the navigation, under About
