@@ -307,7 +307,8 @@ def _attach_citation(conf: Any, handbook: Any, src: str, meta: dict) -> dict | N
         cache_for(handbook.root),
     )
     # This page's permanent link in the release being built, its changes and its earlier versions.
-    hb["versions"] = handbook.releases.page_history(src, handbook.version, conf.get("site_url") or "")
+    hb["versions"] = handbook.releases.page_history(src, handbook.version, conf.get("site_url") or "",
+                                                    directory_urls=bool(conf.get("use_directory_urls", True)))
     meta["hb"] = hb
     return hb
 

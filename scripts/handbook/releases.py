@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .errors import Problem
 from .pages import FrontMatter
-from .text import url_for
+from .text import relative_url, url_for
 
 __all__ = ["Release", "Releases", "load_releases", "version_key", "release_base", "CHANGELOG"]
 
@@ -90,7 +90,7 @@ class Releases:
         linked = {src for r in self.releases for src in r.pages}
         return sorted(src for src in pages if src not in linked) if self.releases else []
 
-    def page_history(self, src: str, version: str, site_url: str) -> dict | None:
+    def page_history(self, src: str, version: str, site_url: str, *, directory_urls: bool = True) -> dict | None:
         """What the cite box says about this page's versions, for the release being built.
 
         ``None`` when the build is of no release in the changelog (the checks say why)."""
@@ -102,13 +102,12 @@ class Releases:
             return {"released": False, "version": version}
         base, versioned = release_base(site_url, version)
         path = url_for(src)
-        changelog = posixpath.relpath(url_for(CHANGELOG), url_for(src) or ".") + "/"
         earlier = [r for r in self.releases if version_key(first.version) <= version_key(r.version) < version_key(version)]
         return {
             "released": True, "version": version, "versioned": versioned,
             "permalink": f"{base}v/{version}/{path}",
             "latest_url": base + path,
-            "changes": [{"version": r.version, "date_text": r.date_text, "href": f"{changelog}#{r.anchor}",
+            "changes": [{"version": r.version, "date_text": r.date_text, "href": relative_url(src, CHANGELOG, r.anchor, directory_urls=directory_urls),
                          "first": r is first} for r in self.changes(src, version)],
             "earlier": [{"version": r.version, "date_text": r.date_text, "href": f"{base}v/{r.version}/{path}"} for r in earlier],
         }
