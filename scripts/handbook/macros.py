@@ -237,7 +237,12 @@ def on_post_page_macros(env: Any) -> None:
     hb = _attach_citation(env, handbook, env.page) if handbook is not None else None
     if hb is None:
         return
-    dates = (f'<p class="hb-dates">First published <time datetime="{hb["created"]}">{hb["created_text"]}</time>'
+    # The page's keywords (acronyms, names, American spellings) are searched too: Material's
+    # search plugin indexes page.meta.tags as a field of its own, weighted in mkdocs.yml.
+    # Without the tags plugin nothing shows them on the page.
+    if hb.get("keywords") and "tags" not in env.page.meta:
+        env.page.meta["tags"] = [str(k) for k in hb["keywords"]]
+    dates = (f'<p class="hb-dates" data-search-exclude>First published <time datetime="{hb["created"]}">{hb["created_text"]}</time>'
              f' · Last reviewed <time datetime="{hb["reviewed"]}">{hb["reviewed_text"]}</time>'
              f' · Next review due <time datetime="{hb["next_review"]}">{hb["next_review_text"]}</time></p>')
     env.markdown = re.sub(r"^(# .+)$", lambda m: m.group(1) + "\n\n" + dates, env.markdown, count=1, flags=re.M)

@@ -43,7 +43,7 @@ class _Appendix(Preprocessor):
         if keys and handbook.bibliography is not None:
             refs = references_html(handbook.bibliography, keys)
             if refs:
-                extra += ["", "## References", "", refs, ""]
+                extra += ["", "## References {data-search-exclude}", "", refs, ""]  # found on the References page, not on every page
         if terms and handbook.glossary is not None:
             extra += ["", definitions_html(handbook.glossary, terms), ""]
         return lines + extra

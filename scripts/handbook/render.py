@@ -79,10 +79,10 @@ def glossary_page_html(glossary: Glossary, bib: Bibliography | None, usage: Usag
                 parts.append(f'<p class="hb-meta"><span class="hb-label">Related:</span> {rel}</p>')
             if term.sources and bib:
                 refs = "".join(f"<li>{entry}</li>" for _, entry in bib.entries(term.sources, "apa"))
-                parts.append(f'<div class="hb-meta"><span class="hb-label">Sources:</span><ul class="hb-sources">{refs}</ul></div>')
+                parts.append(f'<div class="hb-meta" data-search-exclude><span class="hb-label">Sources:</span><ul class="hb-sources">{refs}</ul></div>')
             pages = [p for p in usage.pages_by_term.get(term.id, []) if p != src]
             if pages:
-                parts.append(f'<p class="hb-meta"><span class="hb-label">Appears on:</span> {_appears_on(src, pages, usage)}</p>')
+                parts.append(f'<p class="hb-meta" data-search-exclude><span class="hb-label">Appears on:</span> {_appears_on(src, pages, usage)}</p>')
             parts.append("</dd>")
             out.append("".join(parts))
         out.append("</dl>")
@@ -93,7 +93,7 @@ def bibliography_page_html(bib: Bibliography, usage: UsageIndex, src: str) -> st
     out = ['<ul class="hb-references hb-bibliography">']
     for key, entry in bib.entries(bib.items, "apa"):
         pages = usage.pages_by_ref.get(key, [])
-        cited = f'<br><span class="hb-meta"><span class="hb-label">Cited on:</span> {_appears_on(src, pages, usage)}</span>' if pages else ""
+        cited = f'<br><span class="hb-meta" data-search-exclude><span class="hb-label">Cited on:</span> {_appears_on(src, pages, usage)}</span>' if pages else ""
         out.append(f'<li id="ref-{esc(key)}">{entry}{cited}</li>')
     out.append("</ul>")
     return "\n".join(out)
