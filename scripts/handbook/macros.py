@@ -18,8 +18,9 @@ from collections.abc import Callable
 
 from handbook import site as site_module
 from handbook.errors import ContentError, Problem, github_annotation
+from handbook.feed import FEED_FILE, atom_feed, robots_txt
 from handbook.formatcache import cache_for
-from handbook.glossary import term_link_markdown
+from handbook.glossary import GLOSSARY_PAGE, term_link_markdown
 from handbook.render import (
     bibliography_page_html, cite_html, citet_html, glossary_page_html, page_citation, section_pages_html,
 )
@@ -33,7 +34,6 @@ _reported: set[str] = set()
 _reported_problems: list[Problem] = []
 #: Zensical does not (yet) fail a build on logged warnings, so there a problem stops it.
 _fail_fast = False
-GLOSSARY_PAGE = "glossary/index.md"
 
 
 def _report(problem: Problem) -> None:
@@ -254,7 +254,12 @@ def on_post_build(env: Any) -> None:
     if handbook is None:
         return
     cache_for(handbook.root).save()  # `mkdocs serve` keeps running: keep what this build formatted now
-    out = Path(env.conf["site_dir"]) / "data"
+    site_dir, site_url = Path(env.conf["site_dir"]), env.conf.get("site_url") or ""
+    if site_url:  # crawlers: the sitemap's address; feed readers: new and revised pages
+        (site_dir / "robots.txt").write_text(robots_txt(site_url), encoding="utf-8")
+        (site_dir / FEED_FILE).write_text(atom_feed(handbook.pages, site_url, env.conf["site_name"],
+                                                    env.conf.get("site_description") or ""), encoding="utf-8")
+    out = site_dir / "data"
     out.mkdir(parents=True, exist_ok=True)
     if handbook.glossary is not None:
         (out / "glossary.json").write_text(handbook.glossary.to_json(), encoding="utf-8")
