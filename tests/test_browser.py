@@ -216,3 +216,58 @@ def test_axe_with_a_definition_open(page: Page) -> None:
     expect(page.locator(".hb-tip.is-open")).to_be_visible()
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     assert results.violations_count == 0, results.generate_report()
+
+
+def _tab_to(page: Page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the focused element matches ``selector`` (as a keyboard user would)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{limit} presses of Tab never reached {selector}")
+
+
+def test_keyboard_skip_link_moves_to_the_content(page: Page) -> None:
+    page.goto("roles/advocacy/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/roles/advocacy/#advocacy")
+    _tab_to(page, "article a", limit=5)  # the next stop is in the article, not back in the header
+
+
+def test_keyboard_navigation_reaches_a_section(page: Page) -> None:
+    page.goto("")
+    _tab_to(page, ".md-tabs a[href$='roles/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/roles/")
+    expect(page.get_by_role("heading", level=1)).to_have_accessible_name("The social worker's roles")
+
+
+def test_keyboard_search_from_shortcut_to_page(page: Page) -> None:
+    page.goto("")
+    page.keyboard.press("/")  # Material's shortcut: focus the search box
+    expect(page.locator(".md-search__input")).to_be_focused()
+    page.keyboard.type("independent advocacy", delay=20)
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15000)
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(".md-search-result a").first).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/roles/advocacy/**")
+
+
+def test_keyboard_definition_opens_on_tab_and_closes_with_escape(page: Page) -> None:
+    page.goto("roles/advocacy/")
+    _tab_to(page, "a.hb-term", limit=120)
+    expect(page.locator(".hb-tip.is-open")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator(".hb-tip.is-open")).to_have_count(0)
+    assert page.evaluate("() => document.activeElement.matches('a.hb-term')")  # focus stays on the term
+
+
+def test_keyboard_cite_box_copy_by_tab_and_space(page: Page) -> None:
+    page.goto("roles/advocacy/")
+    page.locator(".hb-cite-box a[href$='about/cite/']").focus()  # the citing guide, in the cite box's introduction
+    _tab_to(page, "button.hb-copy", limit=10)
+    label = page.evaluate("() => document.getElementById(document.activeElement.getAttribute('aria-describedby')).textContent")
+    page.keyboard.press("Space")
+    expect(page.locator(".hb-copy-status")).to_contain_text(f"{label} citation copied")
