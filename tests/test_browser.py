@@ -232,7 +232,9 @@ def test_keyboard_skip_link_moves_to_the_content(page: Page) -> None:
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.wait_for_url("**/roles/advocacy/#advocacy")
-    _tab_to(page, "article a", limit=5)  # the next stop is in the article, not back in the header
+    page.wait_for_timeout(1000)  # Material's instant navigation once replaced the article here, losing the focus
+    expect(page.locator("article h1")).to_be_focused()
+    _tab_to(page, "article a", limit=3)  # the next stop is in the article, not back in the header
 
 
 def test_keyboard_navigation_reaches_a_section(page: Page) -> None:
