@@ -13,7 +13,8 @@
                                   each by its own dev.py and lock file, and the newest also at the plain addresses
     python3 dev.py bench          measure build cost against plain Material (real site to 1,000 pages), the
                                   preview's save-to-reload time, page weight and Lighthouse scores
-                                  (--build-only: the build cost and preview alone)
+                                  (--build-only: the build cost and preview alone; --lighthouse: Lighthouse
+                                  on five pages against default Material, and the page-weight budget)
 
 Each command first makes the environment match the lock file (uv.lock), installing uv
 itself into .bootstrap if needed. The test command also needs Debian's chromium,
@@ -213,6 +214,8 @@ def main(argv: list[str]) -> int:
         if "--build-only" in args:  # build cost against plain Material, real site to 1,000 pages
             return run(VENV / "bin" / "python", "scripts/bench_build.py", *[a for a in args if a != "--build-only"], env=env, check=False)
         system_packages()
+        if "--lighthouse" in args:  # Lighthouse alone: the handbook against default Material, five pages
+            return run(VENV / "bin" / "python", "scripts/benchmark.py", *[a for a in args if a != "--lighthouse"], env=env, check=False)
         code = run(VENV / "bin" / "python", "scripts/bench_build.py", env=env, check=False)
         return code or run(VENV / "bin" / "python", "scripts/benchmark.py", *args, env=env, check=False)
     say(f"unknown command '{command}'. Run `python3 dev.py help` to see the commands.")

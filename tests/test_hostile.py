@@ -284,11 +284,9 @@ CHROMIUM = os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium")
 
 @pytest.mark.browser
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by `python3 dev.py test`")
-def test_no_payload_runs_in_a_browser_even_if_a_refused_page_were_published(mini: MiniSite) -> None:
+def test_no_payload_runs_in_a_browser_even_if_a_refused_page_were_published(mini: MiniSite, browser) -> None:
     """The data payloads build (escaped); the page payloads are refused, and even a build that
     ignored the refusal (strict mode off) publishes them sanitised. No dialog ever opens."""
-    from playwright.sync_api import sync_playwright
-
     glossary = mini.read("data/glossary.yml").replace("term: empathy", "term: 'empathy <img src=\"data:,\" onerror=alert(1)>'")
     mini.write("data/glossary.yml", glossary)
     refs = json.loads(mini.read("data/references.json"))
@@ -302,20 +300,18 @@ def test_no_payload_runs_in_a_browser_even_if_a_refused_page_were_published(mini
     assert result.returncode == 0, result.stdout
     assert len(problem_lines(result.stdout)) >= len(HTML_PAYLOADS)  # still reported, line by line
     dialogs: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            tab = browser.new_page()
-            tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            for url in ("index.html", "roles/advocacy/index.html", "glossary/index.html"):
-                tab.goto((mini.path / "site" / url).as_uri())
-                for element in tab.locator("article a, article p, article img").all()[:60]:
-                    try:
-                        element.hover(timeout=500)
-                        element.click(timeout=500, no_wait_after=True, modifiers=["Alt"])
-                    except Exception:  # hidden or covered elements: the load itself is the test for them
-                        pass
-                tab.wait_for_timeout(300)
-        finally:
-            browser.close()
+    tab = browser.new_page()  # the suite's one chromium (tests/conftest.py)
+    try:
+        tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for url in ("index.html", "roles/advocacy/index.html", "glossary/index.html"):
+            tab.goto((mini.path / "site" / url).as_uri())
+            for element in tab.locator("article a, article p, article img").all()[:60]:
+                try:
+                    element.hover(timeout=500)
+                    element.click(timeout=500, no_wait_after=True, modifiers=["Alt"])
+                except Exception:  # hidden or covered elements: the load itself is the test for them
+                    pass
+            tab.wait_for_timeout(300)
+    finally:
+        tab.close()
     assert dialogs == []

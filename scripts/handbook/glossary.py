@@ -190,15 +190,22 @@ def term_link_markdown(term: Term, text: str, target: str) -> str:
             f'aria-describedby="hb-def-{term.id}" }}')
 
 
+#: The glossary's page in docs/ (its URL is fixed: IA.md).
+GLOSSARY_PAGE = "glossary/index.md"
+
 TERM_LINK_RE = re.compile(r'data-term="([a-z0-9-]+)"')
 
 
-def definitions_html(glossary: Glossary, term_ids: Iterable[str]) -> str:
+def definitions_html(glossary: Glossary, term_ids: Iterable[str], glossary_url: str | None = None) -> str:
     """The hidden definitions a page's term links point at (one per term, in page order).
 
-    The "Glossary entry" link gets its address from the term link in the browser
-    (glossary.js): raw HTML addresses are not rewritten alike by MkDocs and Zensical.
+    ``glossary_url`` is the glossary page's address relative to this page, written out here
+    because raw HTML addresses are not rewritten alike by MkDocs and Zensical; crawlers then
+    find a real link (glossary.js also copies the term link's address onto it).
     """
+    def href(term_id: str) -> str:
+        return f' href="{esc(glossary_url)}#{esc(term_id)}"' if glossary_url else ""
+
     items = []
     for term_id in dict.fromkeys(term_ids):
         term = glossary.terms.get(term_id)
@@ -208,7 +215,7 @@ def definitions_html(glossary: Glossary, term_ids: Iterable[str]) -> str:
             f'<span class="hb-tip" role="tooltip" id="hb-def-{esc(term.id)}">'
             f'<strong class="hb-tip__term">{esc(term.term)}</strong> '
             f'<span class="hb-tip__def">{esc(term.definition)}</span> '
-            f'<a class="hb-tip__more" tabindex="-1">Glossary entry</a></span>'
+            f'<a class="hb-tip__more"{href(term.id)} tabindex="-1">Glossary entry</a></span>'
         )
     if not items:
         return ""

@@ -17,8 +17,9 @@ from collections.abc import Callable
 
 from handbook import site as site_module
 from handbook.errors import BuildStopped, ContentError, Problem, github_annotation
+from handbook.feed import FEED_FILE, atom_feed, robots_txt
 from handbook.formatcache import cache_for
-from handbook.glossary import term_link_markdown
+from handbook.glossary import GLOSSARY_PAGE, term_link_markdown
 from handbook.render import (
     with_dates, bibliography_page_html, books_html, cite_html, citet_html, glossary_page_html, page_citation,
     section_pages_html,
@@ -35,7 +36,6 @@ _reported: set[str] = site_module.REPORTED
 _reported_problems: list[Problem] = site_module.REPORTED_PROBLEMS
 #: Zensical does not (yet) fail a build on logged warnings, so there a problem stops it.
 _fail_fast = False
-GLOSSARY_PAGE = "glossary/index.md"
 
 
 def _report(problem: Problem) -> None:
@@ -107,7 +107,7 @@ def define_env(env: Any) -> None:
     if page is not None:  # Zensical (a page the gate did not render): the page is known here
         site_module.CURRENT_PAGE = _src(env)
         _attach_citation(env.conf, handbook, _src(env), page.meta)
-        _publish_downloads(handbook, Path(env.conf.get("site_dir") or root / "site"))
+        _publish_downloads(handbook, Path(env.conf.get("site_dir") or root / "site"), env.conf)
     for name, func in page_macros(handbook, lambda: _src(env), nav, env.conf).items():
         env.macro(func, name)
 
@@ -242,7 +242,7 @@ def render_zensical_page(page: Any, config: dict, markdown: str) -> str:
     text = REFUSED_PAGE if parsed.problems else parsed.render(page_macros(handbook, lambda: src, nav, config))
     page.meta["render_macros"] = False
     _attach_citation(config, handbook, src, page.meta)
-    _publish_downloads(handbook, Path(config.get("site_dir") or root / "site"))
+    _publish_downloads(handbook, Path(config.get("site_dir") or root / "site"), config)
     return text.lstrip("\n") if scanned else text
 
 
@@ -310,6 +310,11 @@ def _attach_citation(conf: Any, handbook: Any, src: str, meta: dict) -> dict | N
     hb["versions"] = handbook.releases.page_history(src, handbook.version, conf.get("site_url") or "",
                                                     directory_urls=bool(conf.get("use_directory_urls", True)))
     meta["hb"] = hb
+    # The page's keywords (acronyms, names, American spellings) are searched too: Material's
+    # search plugin indexes page.meta.tags as a field of its own, weighted in mkdocs.yml.
+    # Without the tags plugin nothing shows them on the page.
+    if hb.get("keywords") and "tags" not in meta:
+        meta["tags"] = [str(k) for k in hb["keywords"]]
     return hb
 
 
@@ -330,11 +335,12 @@ def on_post_build(env: Any) -> None:
     if handbook is None:
         return
     cache_for(handbook.root).save()  # `mkdocs serve` keeps running: keep what this build formatted now
-    _publish_downloads(handbook, Path(env.conf["site_dir"]), force=True)
+    _publish_downloads(handbook, Path(env.conf["site_dir"]), env.conf, force=True)
 
 
-def _publish_downloads(handbook: Any, site_dir: Path, force: bool = False) -> None:
-    """The glossary as JSON and CSV, the bibliography as BibTeX and RIS, in ``site/data/``.
+def _publish_downloads(handbook: Any, site_dir: Path, conf: Any, force: bool = False) -> None:
+    """The glossary as JSON and CSV, the bibliography as BibTeX and RIS (in ``site/data/``), the
+    Atom feed of new and revised pages and robots.txt naming the sitemap.
 
     Written once per build under Zensical (where this runs for every page), and only where
     the file would change, so the engine's own copy of the unchanged site is left alone."""
@@ -343,16 +349,19 @@ def _publish_downloads(handbook: Any, site_dir: Path, force: bool = False) -> No
         if not force and site_module.PUBLISHED == key:
             return
         site_module.PUBLISHED = key
-    out = site_dir / "data"
     files: dict[str, str] = {}
+    site_url = conf.get("site_url") or ""
+    if site_url:  # crawlers: the sitemap's address; feed readers: new and revised pages
+        files["robots.txt"] = robots_txt(site_url)
+        files[FEED_FILE] = atom_feed(handbook.pages, site_url, conf.get("site_name") or "", conf.get("site_description") or "")
     if handbook.glossary is not None:
-        files["glossary.json"] = handbook.glossary.to_json()
-        files["glossary.csv"] = handbook.glossary.to_csv()
+        files["data/glossary.json"] = handbook.glossary.to_json()
+        files["data/glossary.csv"] = handbook.glossary.to_csv()
     if handbook.bibliography is not None:
-        files["references.bib"] = handbook.bibliography.to_bibtex()
-        files["references.ris"] = handbook.bibliography.to_ris()
-    out.mkdir(parents=True, exist_ok=True)
+        files["data/references.bib"] = handbook.bibliography.to_bibtex()
+        files["data/references.ris"] = handbook.bibliography.to_ris()
     for name, text in files.items():
-        target = out / name
+        target = site_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")

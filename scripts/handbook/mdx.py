@@ -17,9 +17,10 @@ from markdown.preprocessors import Preprocessor
 
 from . import site as site_module
 from .errors import Problem
-from .glossary import TERM_LINK_RE, definitions_html
+from .glossary import GLOSSARY_PAGE, TERM_LINK_RE, definitions_html
 from .render import CITE_KEY_RE, references_html, with_dates
 from .safety import protect_code, sanitise_and_check, source_line, template_calls
+from .text import relative_url
 
 __all__ = ["HandbookExtension", "makeExtension"]
 
@@ -43,9 +44,11 @@ class _Appendix(Preprocessor):
         if keys and handbook.bibliography is not None:
             refs = references_html(handbook.bibliography, keys)
             if refs:
-                extra += ["", "## References", "", refs, ""]
+                extra += ["", "## References {data-search-exclude}", "", refs, ""]  # found on the References page, not on every page
         if terms and handbook.glossary is not None:
-            extra += ["", definitions_html(handbook.glossary, terms), ""]
+            page = site_module.CURRENT_PAGE
+            url = relative_url(page, GLOSSARY_PAGE) if page else None
+            extra += ["", definitions_html(handbook.glossary, terms, url), ""]
         return lines + extra
 
 

@@ -37,7 +37,8 @@ FRONT_MATTER_SCHEMA: dict[str, Any] = {
         "next_review": {"type": "string", "pattern": _DATE},
         "keywords": {"type": "array", "items": {"type": "string", "minLength": 1, **_PLAIN}},
         "hide": {"type": "array", "items": {"enum": ["navigation", "toc", "footer", "path", "feedback", "tags"]}},
-        "search": {"type": "object"},
+        "search": {"type": "object", "additionalProperties": False, "properties": {  # Material's per-page search settings
+            "boost": {"type": "number", "exclusiveMinimum": 0, "maximum": 10}, "exclude": {"type": "boolean"}}},
     },
 }
 

@@ -60,7 +60,7 @@ def human_date(day: dt.date) -> str:
 def dates_html(front: FrontMatter) -> str:
     """The page's dates, as they stand under its title."""
     parts = [("First published", front.created), ("Last reviewed", front.reviewed), ("Next review due", front.next_review)]
-    return '<p class="hb-dates">' + " · ".join(
+    return '<p class="hb-dates" data-search-exclude>' + " · ".join(
         f'{label} <time datetime="{day.isoformat()}">{human_date(day)}</time>' for label, day in parts) + "</p>"
 
 
@@ -122,10 +122,10 @@ def glossary_page_html(glossary: Glossary, bib: Bibliography | None, usage: Usag
                 parts.append(f'<p class="hb-meta"><span class="hb-label">Related:</span> {rel}</p>')
             if term.sources and bib:
                 refs = "".join(f"<li>{entry}</li>" for _, entry in bib.entries(term.sources, "apa"))
-                parts.append(f'<div class="hb-meta"><span class="hb-label">Sources:</span><ul class="hb-sources">{refs}</ul></div>')
+                parts.append(f'<div class="hb-meta" data-search-exclude><span class="hb-label">Sources:</span><ul class="hb-sources">{refs}</ul></div>')
             pages = [p for p in usage.pages_by_term.get(term.id, []) if p != src]
             if pages:
-                parts.append(f'<p class="hb-meta"><span class="hb-label">Appears on:</span> {_appears_on(src, pages, usage, directory_urls)}</p>')
+                parts.append(f'<p class="hb-meta" data-search-exclude><span class="hb-label">Appears on:</span> {_appears_on(src, pages, usage, directory_urls)}</p>')
             parts.append("</dd>")
             out.append("".join(parts))
         out.append("</dl>")
@@ -143,7 +143,7 @@ def _bibliography_row(bib: Bibliography, key: str, entry: str, usage: UsageIndex
     pages = [p for p in usage.pages_by_ref.get(key, []) if p != src]
     parts = [entry]
     if pages:
-        parts.append(f'<br><span class="hb-meta"><span class="hb-label">Cited on:</span> {_appears_on(src, pages, usage, directory_urls)}</span>')
+        parts.append(f'<br><span class="hb-meta" data-search-exclude><span class="hb-label">Cited on:</span> {_appears_on(src, pages, usage, directory_urls)}</span>')
     unknown = (bib.items[key].get("custom") or {}).get("unconfirmed", [])
     if unknown:
         words = ", ".join(esc(_UNCONFIRMED_WORDS.get(f, f)) for f in unknown)

@@ -306,12 +306,13 @@ def template_calls(text: str) -> tuple[list[MacroCall], list[tuple[int | None, s
 
 
 # Only allowed HTML reaches readers ---------------------------------------------------------------
-_GLOBAL_ATTRS = {"id", "class", "title", "lang", "dir", "role", "hidden", "tabindex"}
+# data-search-exclude: Material's search leaves the element out of its index (dates, reference lists).
+_GLOBAL_ATTRS = {"id", "class", "title", "lang", "dir", "role", "hidden", "tabindex", "data-search-exclude"}
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href", "download", "data-term", "data-cite"},
     "abbr": set(), "b": set(), "blockquote": set(), "br": set(), "caption": set(), "cite": set(),
     "code": set(), "dd": set(), "del": set(), "details": {"open"}, "dfn": set(),
-    "div": {"data-search-exclude"}, "dl": set(), "dt": set(), "em": set(), "figcaption": set(),
+    "div": set(), "dl": set(), "dt": set(), "em": set(), "figcaption": set(),
     "figure": set(), "h1": set(), "h2": set(), "h3": set(), "h4": set(), "h5": set(), "h6": set(),
     "hr": set(), "i": set(), "img": {"src", "alt", "width", "height", "loading"}, "ins": set(),
     "kbd": set(), "li": {"value"}, "mark": set(), "nav": set(), "ol": {"start", "reversed"}, "p": set(),

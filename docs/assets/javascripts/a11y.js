@@ -8,6 +8,9 @@
  *    focus after the scheme changes.
  * 2. The search dialog and the primary navigation get names of their own, so screen
  *    readers can tell the landmarks apart (axe: aria-dialog-name, landmark-unique).
+ * 3. The skip link moves the keyboard focus to the content. Material's instant navigation
+ *    fetched the page again on activating it and replaced the article, which sent the
+ *    focus back to the top of the page; the link is handled here, before Material sees it.
  */
 (function () {
   "use strict";
@@ -53,6 +56,17 @@
     var primary = document.querySelector("nav.md-nav--primary");
     if (primary) primary.setAttribute("aria-label", "Site navigation");
   }
+
+  window.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a.md-skip") : null;
+    var target = link ? document.getElementById(decodeURIComponent(link.hash.slice(1))) : null;
+    if (!target) return;
+    event.preventDefault();
+    event.stopPropagation();
+    if (location.hash !== link.hash) history.pushState(null, "", link.hash);
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus();
+  }, true);
 
   function enhance() { palette(); names(); }
   if (window.document$) window.document$.subscribe(enhance); else document.addEventListener("DOMContentLoaded", enhance);
