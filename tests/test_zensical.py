@@ -47,6 +47,8 @@ def _published(site: Path) -> set[str]:
 def _reader_view(site: Path, rel: str) -> dict[str, object]:
     """What a reader, a reference manager and a search engine get from one page."""
     soup = BeautifulSoup((site / rel).read_text(encoding="utf-8"), "html.parser")
+    for marked in soup.select("[data-search-exclude]"):  # read by each engine's indexer; Zensical then drops it
+        del marked["data-search-exclude"]
     base = "https://handbook.invalid/" + rel.removesuffix("index.html")
 
     def url(href: str | None) -> str | None:

@@ -312,8 +312,9 @@ def _attach_citation(conf: Any, handbook: Any, src: str, meta: dict) -> dict | N
     meta["hb"] = hb
     # The page's keywords (acronyms, names, American spellings) are searched too: Material's
     # search plugin indexes page.meta.tags as a field of its own, weighted in mkdocs.yml.
-    # Without the tags plugin nothing shows them on the page.
-    if hb.get("keywords") and "tags" not in meta:
+    # Without the tags plugin nothing shows them on the page. (Zensical shows a page's tags,
+    # and its search does not read them: not there.)
+    if hb.get("keywords") and "tags" not in meta and site_module.ENGINE == "mkdocs":
         meta["tags"] = [str(k) for k in hb["keywords"]]
     return hb
 
