@@ -92,6 +92,7 @@ def define_env(env: Any) -> None:
     global _fail_fast
     _fail_fast = type(env).__module__.startswith("zensical")
     site_module.ENGINE = "zensical" if _fail_fast else "mkdocs"
+    site_module.DIRECTORY_URLS = bool(env.conf.get("use_directory_urls", True))
     root = Path(env.project_dir)
     docs_dir = Path(env.conf.get("docs_dir", "docs"))
     if not docs_dir.is_absolute():
@@ -231,6 +232,7 @@ def render_zensical_page(page: Any, config: dict, markdown: str) -> str:
     global _fail_fast
     _fail_fast = True
     site_module.ENGINE = "zensical"
+    site_module.DIRECTORY_URLS = bool(config.get("use_directory_urls", True))
     root = Path(config.get("root_dir") or ".").resolve()
     docs_dir = Path(config.get("docs_dir") or "docs")
     if not docs_dir.is_absolute():

@@ -46,8 +46,8 @@ class _Appendix(Preprocessor):
             if refs:
                 extra += ["", "## References {data-search-exclude}", "", refs, ""]  # found on the References page, not on every page
         if terms and handbook.glossary is not None:
-            page = site_module.CURRENT_PAGE
-            url = relative_url(page, GLOSSARY_PAGE) if page else None
+            page = _zensical_page_path(self.md) or site_module.CURRENT_PAGE
+            url = relative_url(page, GLOSSARY_PAGE, directory_urls=site_module.DIRECTORY_URLS) if page else None
             extra += ["", definitions_html(handbook.glossary, terms, url), ""]
         return lines + extra
 

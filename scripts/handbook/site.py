@@ -31,6 +31,8 @@ CURRENT: Handbook | None = None
 #: The page being rendered (its path under docs/), and the engine ("mkdocs" or "zensical").
 CURRENT_PAGE: str | None = None
 ENGINE: str | None = None
+#: False in the offline copy, whose pages are files (``roles/advocacy.html``).
+DIRECTORY_URLS: bool = True
 #: State that must outlive one page under Zensical, which executes the macros module afresh for each.
 LOCK = threading.Lock()
 REPORTED: set[str] = set()
