@@ -131,7 +131,7 @@ def test_head_metadata_for_reference_managers(site: Path) -> None:
     assert meta(html, "citation_title") == ["Advocacy"]
     # The trailing comma keeps the collective whole in Zotero (see Author.highwire).
     assert meta(html, "citation_author") == ["Client-Centred Practice Handbook contributors,"]
-    assert meta(html, "citation_publication_date") == ["2026/11/23"]
+    assert meta(html, "citation_publication_date") == ["2026/12/01"]
     assert meta(html, "citation_online_date") == ["2026/11/23"]
     assert meta(html, "citation_inbook_title") == ["Client-Centred Practice Handbook"]
     # No publisher: it would repeat the collective author, which APA then prints twice.
@@ -142,7 +142,7 @@ def test_head_metadata_for_reference_managers(site: Path) -> None:
     assert not meta(html, "citation_journal_title") and not meta(html, "citation_book_title")
     assert meta(html, "DC.title") == ["Advocacy"]
     assert meta(html, "DC.creator") == ["Client-Centred Practice Handbook contributors"]
-    assert meta(html, "DC.date") == ["2026-11-23"]
+    assert meta(html, "DC.date") == ["2026-12-01"]
     assert meta(html, "DC.identifier") == [url]
     assert meta(html, "DC.rights") == ["https://creativecommons.org/licenses/by/4.0/"]
     assert meta(html, "og:title") == ["Advocacy"] and meta(html, "og:url") == [url] and meta(html, "og:type") == ["article"]
@@ -150,7 +150,7 @@ def test_head_metadata_for_reference_managers(site: Path) -> None:
     data = json.loads(html.find("script", type="application/ld+json").string)
     assert data["@type"] == "Article" and data["headline"] == "Advocacy"
     assert data["author"] == [{"@type": "Organization", "name": "Client-Centred Practice Handbook contributors"}]
-    assert data["datePublished"] == "2026-11-23" and data["dateModified"] == "2026-11-23"
+    assert data["datePublished"] == "2026-11-23" and data["dateModified"] == "2026-12-01"
     assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert data["isPartOf"]["name"] == "Client-Centred Practice Handbook" and data["isPartOf"]["@type"] == "Book"
 
