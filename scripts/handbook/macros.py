@@ -66,8 +66,10 @@ def _src(env: Any) -> str:
 def _begin(root: Path, docs_dir: Path, nav_of: Callable[[], list]) -> tuple[Any, list]:
     """Load the handbook and say every problem the build refuses (once per state of the sources).
 
-    Under Zensical, which cannot fail a build on a warning, the build then stops."""
-    handbook = site_module.load_handbook(root, docs_dir)
+    Under Zensical, which cannot fail a build on a warning, the build then stops. Zensical
+    asks for every page: the files are looked at again only after a second without (its
+    preview rebuilds after a save, so an edit is always seen)."""
+    handbook = site_module.load_handbook(root, docs_dir, max_age=1.0 if _fail_fast else 0.0)
     site_module.CURRENT = handbook
     # MkDocs calls this once per build (each rebuild of `serve` too), Zensical once per page:
     # either way, every problem is said again once the sources have changed.

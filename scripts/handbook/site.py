@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import threading
+import time
 import json
 import re
 from dataclasses import dataclass, field
@@ -95,9 +96,25 @@ def _signature(root: Path, docs_dir: Path) -> tuple:
     return tuple((str(p), p.stat().st_mtime_ns) for p in files if p.exists())
 
 
-def load_handbook(root: Path, docs_dir: Path) -> Handbook:
+def load_handbook(root: Path, docs_dir: Path, *, max_age: float = 0.0) -> Handbook:
+    """The handbook as its files are now (re-read only when a file has changed).
+
+    With ``max_age``, a handbook checked against the files less than that many seconds ago
+    is taken as it is: Zensical asks once per page, and looking at every file for every
+    page made its build grow with the square of the pages."""
     root, docs_dir = root.resolve(), docs_dir.resolve()
-    return _load(root, docs_dir, _signature(root, docs_dir))
+    now = time.monotonic()
+    with LOCK:
+        recent = _RECENT.get((root, docs_dir))
+        if max_age and recent is not None and now - recent[0] < max_age:
+            return recent[1]
+    handbook = _load(root, docs_dir, _signature(root, docs_dir))
+    with LOCK:
+        _RECENT[(root, docs_dir)] = (time.monotonic(), handbook)
+    return handbook
+
+
+_RECENT: dict[tuple[Path, Path], tuple[float, Handbook]] = {}
 
 
 @functools.lru_cache(maxsize=4)
