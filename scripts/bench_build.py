@@ -177,7 +177,7 @@ def markdown_table(rows: list[dict], preview: dict, runs: int) -> str:
            "macros plugin and the handbook's Markdown extension). Cold: empty citation cache; warm: the cache the cold",
            "build left, as for every build after the first. Zensical: the same handbook built by `zensical build --clean`,",
            "which empties `.cache/` and so starts cold, like a deploy on a fresh machine; the last column is its wall",
-           "time over MkDocs' cold build (Zensical renders pages on both cores).", "",
+           "time over MkDocs' cold build.", "",
            "| site | pages | plain Material | handbook, cold | ratio | handbook, warm | ratio | handbook, Zensical | ratio | Zensical / MkDocs, wall |",
            "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
