@@ -7,14 +7,12 @@ the EPUB, the offline copy and epubcheck run beside it.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 import urllib.parse
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,7 +25,6 @@ from conftest import ENV, ROOT
 sys.path.insert(0, str(ROOT / "scripts"))
 from handbook.site import handbook_version  # noqa: E402
 
-CHROMIUM = os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium")
 EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
 VERSION = handbook_version(ROOT)
 STEM = f"client-centred-practice-handbook-{VERSION}"
@@ -264,20 +261,6 @@ def test_offline_copy_links_lead_to_files_and_nothing_is_fetched_from_elsewhere(
             if path and not (source.parent / path).resolve().is_file():  # a folder opens as a listing on file://
                 broken.append(f"{source.relative_to(offline)}: {href}")
     assert broken == []
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is installed by `python3 dev.py test`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync", "--disable-quic"])
-        yield browser
-        browser.close()
 
 
 @pytest.mark.browser

@@ -81,7 +81,7 @@ def _begin(root: Path, docs_dir: Path, nav_of: Callable[[], list]) -> tuple[Any,
     _install_log_filter()
     # Everything `dev.py check` refuses, the build refuses, with the same lines.
     nav = nav_of()
-    problems = _problems(handbook, nav)
+    problems = sorted(set(handbook.problems) | set(build_problems(handbook, nav)))  # build_problems caches per handbook
     for problem in problems:
         _say(problem)
     if problems and _fail_fast:
@@ -106,11 +106,6 @@ def define_env(env: Any) -> None:
 
         raise Abort("The build stopped: a page is not UTF-8 text (see the lines above).")
     env.variables["handbook_version"] = handbook.version
-    page = _page_or_none(env)
-    if page is not None:  # Zensical (a page the gate did not render): the page is known here
-        site_module.CURRENT_PAGE = _src(env)
-        _attach_citation(env.conf, handbook, _src(env), page.meta)
-        _publish_downloads(handbook, Path(env.conf.get("site_dir") or root / "site"), env.conf)
     for name, func in page_macros(handbook, lambda: _src(env), nav, env.conf).items():
         env.macro(func, name)
 
@@ -229,8 +224,8 @@ def render_zensical_page(page: Any, config: dict, markdown: str) -> str:
     """Under Zensical, the same gate as :func:`on_pre_page_macros`, run by the handbook's Markdown
     extension before Zensical's macros: the page is rendered here from its checked node tree,
     and Zensical's macros are told to leave it alone, so Jinja never compiles page text under
-    either engine. Also gives the template the page's citation data and publishes the
-    downloads (Zensical has no post-build hook)."""
+    either engine. Also gives the template the page's citation data, puts the dates under
+    the title and publishes the downloads (Zensical has no post-page or post-build hook)."""
     global _fail_fast
     _fail_fast = True
     site_module.ENGINE = "zensical"
@@ -247,7 +242,8 @@ def render_zensical_page(page: Any, config: dict, markdown: str) -> str:
     page.meta["render_macros"] = False
     _attach_citation(config, handbook, src, page.meta)
     _publish_downloads(handbook, Path(config.get("site_dir") or root / "site"), config)
-    return text.lstrip("\n") if scanned else text
+    text = text.lstrip("\n") if scanned else text
+    return with_dates(text, handbook.pages[src]) if src in handbook.pages else text
 
 
 def _install_log_filter() -> None:
@@ -273,31 +269,11 @@ class _Duplicates(logging.Filter):
         return True
 
 
-def _problems(handbook: Any, nav: list) -> list[Problem]:
-    """Every problem the build refuses, worked out once per state of the sources (Zensical asks
-    for every page)."""
-    with site_module.LOCK:
-        known = site_module.BUILD_PROBLEMS
-        if known is not None and known[0] is handbook and known[1] == nav:
-            return known[2]
-    problems = sorted(set(handbook.problems) | set(build_problems(handbook, nav)))
-    with site_module.LOCK:
-        site_module.BUILD_PROBLEMS = (handbook, nav, problems)
-    return problems
-
-
 def _nav(env: Any, root: Path) -> list:
     """The navigation as written in mkdocs.yml (Zensical hands the macros its own form of it)."""
     if _fail_fast:
         return read_nav(root) or []
     return env.conf.get("nav") or []
-
-
-def _page_or_none(env: Any) -> Any:
-    try:
-        return env.page
-    except AttributeError:  # mkdocs-macros: no page yet while the environment is defined
-        return None
 
 
 def _attach_citation(conf: Any, handbook: Any, src: str, meta: dict) -> dict | None:
@@ -324,8 +300,8 @@ def _attach_citation(conf: Any, handbook: Any, src: str, meta: dict) -> dict | N
 
 
 def on_post_page_macros(env: Any) -> None:
-    """Attach the citation data and put the page's dates under its title (under Zensical the
-    Markdown extension does the same, with the same function)."""
+    """Attach the citation data and put the page's dates under its title (under Zensical,
+    :func:`render_zensical_page` does the same)."""
     handbook = site_module.CURRENT
     src = _src(env)
     if handbook is None or src not in handbook.pages:

@@ -18,7 +18,7 @@ from markdown.preprocessors import Preprocessor
 from . import site as site_module
 from .errors import Problem
 from .glossary import GLOSSARY_PAGE, TERM_LINK_RE, definitions_html
-from .render import CITE_KEY_RE, references_html, with_dates
+from .render import CITE_KEY_RE, references_html
 from .safety import protect_code, sanitise_and_check, source_line, template_calls
 from .text import relative_url
 
@@ -70,20 +70,6 @@ class _Gate(Preprocessor):
         return (REFUSED_PAGE if refused else text).split("\n")
 
 
-class _Dates(Preprocessor):
-    """Under Zensical, which has no post-page hook: the page's dates under its title, as
-    ``macros.on_post_page_macros`` puts them under MkDocs."""
-
-    def run(self, lines: list[str]) -> list[str]:
-        handbook = site_module.CURRENT
-        if site_module.ENGINE == "mkdocs" or handbook is None:
-            return lines
-        src = _zensical_page_path(self.md)
-        if src not in handbook.pages:
-            return lines
-        return with_dates("\n".join(lines), handbook.pages[src]).split("\n")
-
-
 def _zensical_context(md: Markdown) -> Any:
     """Zensical's rendering context for this Markdown instance (its page and configuration), if any."""
     try:
@@ -130,8 +116,6 @@ class HandbookExtension(Extension):
         md.preprocessors.register(_Appendix(md, self.getConfig("docs_dir")), "handbook_appendix", 33)
         # Before Zensical's macros (35); a no-op under MkDocs.
         md.preprocessors.register(_Gate(md), "handbook_gate", 36)
-        # After Zensical's macros; a no-op under MkDocs (its post-page hook does this).
-        md.preprocessors.register(_Dates(md), "handbook_dates", 34)
         # Last of all, on the finished HTML.
         md.postprocessors.register(_Sanitise(md), "handbook_sanitise", 0)
 

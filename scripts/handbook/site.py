@@ -40,7 +40,6 @@ REPORTED: set[str] = set()
 REPORTED_PROBLEMS: list = []
 REPORTED_FOR: object = None
 PUBLISHED: tuple | None = None
-BUILD_PROBLEMS: tuple | None = None
 
 #: Pages with no front matter of their own (generated or utility pages).
 EXEMPT = {"404.md"}
@@ -75,7 +74,8 @@ def handbook_version(root: Path) -> str:
     return _cff_field(root, "version") or "0.0.0"
 
 
-def _release_date(root: Path) -> dt.date | None:
+def release_date(root: Path) -> dt.date | None:
+    """The release date in CITATION.cff (``date-released``), if it gives one."""
     try:
         return dt.date.fromisoformat(_cff_field(root, "date-released") or "")
     except ValueError:
@@ -160,7 +160,7 @@ def _load(root: Path, docs_dir: Path, _sig: tuple) -> Handbook:
             pages[src] = front
     version = handbook_version(root)
     docs_path = rel(docs_dir)
-    releases, release_problems = load_releases(docs_dir, pages, version, _release_date(root), docs_path)
+    releases, release_problems = load_releases(docs_dir, pages, version, release_date(root), docs_path)
     problems += release_problems
     return Handbook(root=root, docs_dir=docs_dir, glossary=glossary, bibliography=bibliography,
                     authors=authors, pages=pages, usage=usage, version=version,

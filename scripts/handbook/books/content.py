@@ -26,6 +26,7 @@ from ..bibliography import standalone_entry
 from ..errors import ContentError, Problem
 from ..render import HANDBOOK, book_file_stem, human_date
 from ..site import load_handbook
+from ..site import release_date as site_release_date
 from ..text import esc, url_for
 
 __all__ = ["Book", "Chapter", "load_book", "nav_pages", "BACK_MATTER", "LEFT_OUT", "book_file_stem", "release_date", "title_page_html"]
@@ -122,11 +123,10 @@ def _key(src: str) -> str:
 
 def release_date(root: Path) -> str:
     """The release date (ISO) from CITATION.cff."""
-    cff = root / "CITATION.cff"
-    match = re.search(r"^date-released:\s*['\"]?(\d{4}-\d{2}-\d{2})", cff.read_text(encoding="utf-8"), re.M) if cff.exists() else None
-    if not match:
+    day = site_release_date(root)
+    if day is None:
         raise ContentError([Problem("CITATION.cff", None, "has no date-released: the books need the release date.")])
-    return match.group(1)
+    return day.isoformat()
 
 
 def load_book(root: Path, site_dir: Path, config: dict[str, Any], href_for: HrefFor) -> Book:
