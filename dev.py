@@ -95,6 +95,13 @@ def sync() -> dict[str, str]:
     return env
 
 
+def config_precheck(env: dict[str, str]) -> int:
+    """mkdocs.yml and the files under docs/ checked safely before MkDocs or Zensical reads them:
+    their YAML loaders run Python tags, they follow symbolic links, and a pull request can change
+    both (scripts/handbook/configcheck.py, scripts/handbook/files.py)."""
+    return run(VENV / "bin" / "python", "scripts/check.py", "--preflight", env=env, check=False)
+
+
 def _missing_system_packages(markers: set[str] | None = None) -> list[str]:
     missing = []
     for marker, package in SYSTEM_PACKAGES.items():
@@ -164,6 +171,8 @@ def main(argv: list[str]) -> int:
         return 1
     if command == "serve":
         env = sync()
+        if config_precheck(env):
+            return 1
         env["HANDBOOK_SITE_URL"] = "http://127.0.0.1:8000/"  # preview at the root, not under /handbook/
         # After the first full build, a save rebuilds only the saved page (about a second),
         # and a problem is printed without stopping the preview; `dev.py build` and CI stay
@@ -177,6 +186,8 @@ def main(argv: list[str]) -> int:
         if books:  # WeasyPrint lays the PDF out with Pango, in the DejaVu fonts
             system_packages(BOOK_PACKAGES)
         env = sync()
+        if config_precheck(env):
+            return 1
         # HANDBOOK_ENGINE=zensical builds the same site with Zensical, Material's successor
         # (README: "Building with Zensical"); its --clean rebuilds every page from the sources.
         engine = os.environ.get("HANDBOOK_ENGINE", "mkdocs")

@@ -15,17 +15,18 @@ import shutil
 import sys
 from pathlib import Path
 
-import textstat
-
-from handbook.checks import _body_lines, _prose, run_checks
+from handbook.configcheck import config_problems
 from handbook.errors import format_problems
-from handbook.site import load_handbook
-from handbook.standard import kind_of, page_summary
+from handbook.files import file_problems, is_fatal
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def readability(path: Path) -> float:
+    import textstat
+
+    from handbook.checks import _body_lines, _prose
+
     lines, _ = _body_lines(path.read_text(encoding="utf-8"))
     return textstat.flesch_reading_ease(" ".join(_prose(line) for line in lines))
 
@@ -34,9 +35,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", type=Path, help="pages to check (default: all)")
     parser.add_argument("--no-spelling", action="store_true", help="skip the spelling check")
+    parser.add_argument("--preflight", action="store_true",
+                        help="check mkdocs.yml and the files' kinds alone (dev.py does this before MkDocs or Zensical reads them)")
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     root = args.root.resolve()
+    if args.preflight:
+        problems = config_problems(root) + [p for p in file_problems(root, root / "docs") if is_fatal(p)]
+        if problems:
+            print(format_problems(problems))
+            print("\nNothing was built: fix the lines above first.")
+        return 1 if problems else 0
+    from handbook.checks import _body_lines, _prose, run_checks
+    from handbook.site import load_handbook
+    from handbook.standard import kind_of, page_summary
+
     handbook = load_handbook(root, root / "docs")
     problems = run_checks(handbook, args.paths or None, spelling=not args.no_spelling)
     if problems:

@@ -20,7 +20,9 @@ from markdown.extensions.toc import slugify, unique
 
 from .bibliography import LOCATOR_RE
 from .config import markdown_extensions, nav_pages, read_nav
+from .configcheck import config_problems
 from .errors import Problem
+from .files import content_files
 from .pages import split_front_matter
 from .safety import html_problems, mask_code, source_line
 from .site import EXEMPT, Handbook
@@ -247,7 +249,7 @@ def page_anchors(handbook: Handbook) -> dict[str, set[str]]:
     if cached is not None:
         return cached
     anchors: dict[str, set[str]] = {}
-    for path in sorted(handbook.docs_dir.rglob("*.md")):
+    for path in (p for p in content_files(handbook.docs_dir) if p.suffix == ".md"):
         rel = path.relative_to(handbook.docs_dir).as_posix()
         text, _ = read_page(path)
         ids: set[str] = set()
@@ -338,9 +340,11 @@ def run_checks(handbook: Handbook, paths: Iterable[Path] | None = None, *, spell
     """
     root = handbook.root
     in_nav = nav_pages(nav if nav is not None else read_nav(root))
-    pages = sorted(handbook.docs_dir.rglob("*.md")) if not paths else [p.resolve() for p in paths if p.suffix == ".md"]
+    pages = [p for p in content_files(handbook.docs_dir) if p.suffix == ".md"] if not paths else \
+        [p.resolve() for p in paths if p.suffix == ".md" and not p.is_symlink()]
     wanted = {handbook.docs_path(_docs_rel(handbook, p)) for p in pages}
     problems = [p for p in handbook.problems if not p.file.endswith(".md") or p.file in wanted]
+    problems += config_problems(root)
     names: set[str] = set()
     for person in handbook.names:
         names.update(re.findall(r"[^\W\d_]+", person))

@@ -14,24 +14,15 @@ __all__ = ["read_config", "read_nav", "nav_pages", "markdown_extensions"]
 BUILD_ONLY_EXTENSIONS = {"handbook.mdx"}
 
 
-class _Loader(yaml.SafeLoader):
-    """Reads MkDocs' own tags (``!ENV [NAME, default]``) as their default value."""
-
-
-def _default(loader: _Loader, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.SequenceNode):
-        values = loader.construct_sequence(node)
-        return values[-1] if values else None
-    return loader.construct_scalar(node)  # type: ignore[arg-type]
-
-
-_Loader.add_multi_constructor("!", lambda loader, suffix, node: _default(loader, node))
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda loader, suffix, node: suffix)
-
-
 @functools.cache
 def _read(path: Path, _mtime: int) -> dict[str, Any]:
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a safe loader
+    """mkdocs.yml read safely (its problems are reported by :mod:`handbook.configcheck`; then nothing is read)."""
+    from .configcheck import load_config_text
+
+    try:
+        data = load_config_text(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return {}
     return data if isinstance(data, dict) else {}
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from handbook import site as site_module
 from handbook.errors import BuildStopped, ContentError, Problem, github_annotation
+from handbook.files import is_fatal
 from handbook.feed import FEED_FILE, atom_feed, robots_txt
 from handbook.formatcache import cache_for
 from handbook.glossary import GLOSSARY_PAGE, term_link_markdown
@@ -100,11 +101,12 @@ def define_env(env: Any) -> None:
     if not docs_dir.is_absolute():
         docs_dir = root / docs_dir
     handbook, nav = _begin(root, docs_dir, lambda: _nav(env, root))
-    if any("is not saved as UTF-8" in p.message for p in handbook.problems) and not _fail_fast:
-        # MkDocs itself cannot read such a file: stop here, with every problem above already listed.
+    if not _fail_fast and any(is_fatal(p) or "is not saved as UTF-8" in p.message for p in handbook.problems):
+        # MkDocs itself would follow the link or cannot read the file: stop here, before it reads
+        # any page or copies any file, with every problem above already listed.
         from mkdocs.exceptions import Abort
 
-        raise Abort("The build stopped: a page is not UTF-8 text (see the lines above).")
+        raise Abort("The build stopped before reading the pages: a file under docs/ cannot be built safely (see the lines above).")
     env.variables["handbook_version"] = handbook.version
     for name, func in page_macros(handbook, lambda: _src(env), nav, env.conf).items():
         env.macro(func, name)

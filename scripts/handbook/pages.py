@@ -12,7 +12,7 @@ import yaml
 from .authors import Author
 from .errors import Problem
 from .schema import plain_errors
-from .yamlsource import LineDict, load_yaml, yaml_error_line
+from .yamlsource import LineDict, load_yaml, parse_date, yaml_error_line
 
 __all__ = ["FrontMatter", "split_front_matter", "validate_front_matter", "FRONT_MATTER_SCHEMA"]
 
@@ -21,8 +21,8 @@ _DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 #: Plain text for titles, descriptions and keywords: they reach the page's head, the
 #: navigation and the cite box through the theme's templates, so no markup and no macros.
-_PLAIN = {"pattern": r"^(?!.*(\{\{|\{%|\{#))[^<>\"`]*$",
-          "description": "plain text: write quotation marks as “ ” or ‘ ’, and leave out <, >, ` and macro braces"}
+_PLAIN = {"pattern": "^[^<>\"`{}\\x00-\\x1f\\x7f]*$",
+          "description": "plain text on one line: write quotation marks as “ ” or ‘ ’, and leave out <, >, `, { and }"}
 
 FRONT_MATTER_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -103,12 +103,14 @@ def validate_front_matter(
         if name not in data:
             continue
         value = data[name]
-        if isinstance(value, dt.date):
-            dates[name] = value
+        parsed = parse_date(value)
+        if parsed is not None:
+            dates[name] = parsed
             continue
         problems = [p for p in problems if not (p.line == data.line_of(name) + 1 and f"'{name}'" in p.message)]
         problems.append(Problem(path, data.line_of(name) + 1,
-                                f"'{name}' must be a date like 2026-11-23, not '{value}'."))
+                                f"'{name}' must be a date like 2026-11-23, not '{value}'"
+                                + (", which is not on the calendar." if isinstance(value, str) and re.match(_DATE, value) else ".")))
     if {"created", "reviewed"} <= dates.keys() and dates["reviewed"] < dates["created"]:
         problems.append(Problem(path, data.line_of("reviewed") + 1, "'reviewed' is earlier than 'created'. A page is reviewed on or after the day it was first published."))
     if {"reviewed", "next_review"} <= dates.keys() and dates["next_review"] <= dates["reviewed"]:

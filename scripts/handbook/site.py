@@ -19,6 +19,7 @@ from pathlib import Path
 from .authors import Author, load_authors
 from .bibliography import Bibliography, load_references
 from .errors import ContentError, Problem
+from .files import content_files, file_problems
 from .formatcache import cache_for
 from .glossary import Glossary, load_glossary
 from .pages import FrontMatter, validate_front_matter
@@ -92,8 +93,13 @@ def _cff_field(root: Path, name: str) -> str | None:
 
 
 def _signature(root: Path, docs_dir: Path) -> tuple:
-    files = sorted(docs_dir.rglob("*.md")) + sorted((docs_dir / "data").glob("*")) + [root / "CITATION.cff"]
-    return tuple((str(p), p.stat().st_mtime_ns) for p in files if p.exists())
+    files = list(content_files(docs_dir)) + [root / "CITATION.cff", root / "mkdocs.yml"]
+    links = [str(p) for p in _all_links(docs_dir)]
+    return tuple((str(p), p.stat().st_mtime_ns) for p in files if p.exists()) + tuple(links)
+
+
+def _all_links(docs_dir: Path) -> list[Path]:
+    return [p for p in docs_dir.rglob("*") if p.is_symlink()]
 
 
 def load_handbook(root: Path, docs_dir: Path, *, max_age: float = 0.0) -> Handbook:
@@ -146,11 +152,12 @@ def _load(root: Path, docs_dir: Path, _sig: tuple) -> Handbook:
     except ContentError as error:
         problems += error.problems
 
+    problems += file_problems(root, docs_dir, rel(docs_dir))
     usage = scan(docs_dir)
     for path, line, message in usage.problems:
         problems.append(Problem(rel(docs_dir / path), line, message))
     pages: dict[str, FrontMatter] = {}
-    for path in sorted(docs_dir.rglob("*.md")):
+    for path in (p for p in content_files(docs_dir) if p.suffix == ".md"):
         src = path.relative_to(docs_dir).as_posix()
         if src in EXEMPT or src not in usage.sources:  # unreadable or unsafe: reported by the scan
             continue

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .files import content_files
 from .pages import split_front_matter
 from .safety import ParsedPage, mask_code, parse_page, protect_code, unsafe_file_name
 from .yamlsource import load_yaml
@@ -109,7 +110,7 @@ def scan(docs_dir: Path) -> UsageIndex:
     titles: dict[str, str] = {}
     problems: list[tuple[str, int | None, str]] = []
     sources: dict[str, tuple[str, ParsedPage]] = {}
-    for path in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
+    for path in content_files(docs_dir):  # never through a symbolic link (handbook.files reports them)
         rel = path.relative_to(docs_dir).as_posix()
         unsafe = unsafe_file_name(rel)
         if unsafe:

@@ -1,15 +1,27 @@
-"""YAML that remembers where things are: mappings carry the line of each key.
+"""YAML that remembers where things are, and that a stranger cannot turn into a weapon.
 
-Contributors edit YAML by hand; a message that names the line saves them a search.
+Contributors edit YAML by hand; a message that names the line saves them a search. The
+loader is a safe loader with three further refusals, each a :class:`yaml.YAMLError` that
+names its line (so callers report it like any other YAML mistake):
+
+* **no anchors or aliases** (``&name`` / ``*name``): nothing in the handbook needs them,
+  and nine nested aliases in 570 bytes expand to a billion values (the "billion laughs");
+* **no key twice** in one mapping: a reviewer reads the first value, YAML keeps the last;
+* **no tags** (``!!python/...``, ``!custom``): content is text, numbers, lists and mappings.
+
+Dates are left as text (``2026-02-30`` is a mistake to report with its line, not a crash);
+the schemas check their form and :func:`parse_date` their calendar.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 import yaml
 
-__all__ = ["LineDict", "load_yaml", "yaml_error_line", "line_at"]
+__all__ = ["LineDict", "RefusedYAML", "load_yaml", "load_with", "make_loader", "yaml_error_line", "line_at", "parse_date", "refused_tag_problem"]
 
 
 class LineDict(dict):
@@ -22,42 +34,129 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
-class _LineLoader(yaml.SafeLoader):
-    pass
+class RefusedYAML(yaml.MarkedYAMLError):
+    """A YAML construct the handbook refuses (alias, duplicate key, tag), with its place."""
+
+    def __init__(self, problem: str, mark: yaml.Mark | None) -> None:
+        super().__init__(problem=problem, problem_mark=mark)
 
 
-class _FastLineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser, where PyYAML has it
-    pass
+def _implicit_resolvers_without_timestamps(base: type) -> dict:
+    return {first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+            for first, resolvers in base.yaml_implicit_resolvers.items()}
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
+def make_loader(base: type, tags: dict[str, Any] | None = None) -> type:
+    """A loader of the handbook's kind: line-aware mappings, no timestamps, and every tag refused
+    except those given in ``tags`` (tag -> constructor)."""
+    class Loader(base):  # type: ignore[misc, valid-type]
+        yaml_implicit_resolvers = _implicit_resolvers_without_timestamps(base)
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    Loader.add_multi_constructor("", _refuse_tag)
+    Loader.add_multi_constructor("!", _refuse_tag)
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", _refuse_tag)
+    for tag, constructor in (tags or {}).items():
+        Loader.add_constructor(tag, constructor)
+    return Loader
+
+
+def refused_tag_problem(tag: str) -> str:
+    if "python" in tag:
+        return (f"the YAML tag '{tag}' is not allowed: it would run code on the machine that builds the site. "
+                "Remove it and write a plain value")
+    return f"the YAML tag '{tag}' is not allowed here: write a plain value (text, number, list or mapping)"
+
+
+def _refuse_tag(loader: Any, suffix: str, node: yaml.Node) -> Any:
+    raise RefusedYAML(refused_tag_problem(node.tag), node.start_mark)
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
+    if any(key.tag == "tag:yaml.org,2002:merge" for key, _ in node.value):
+        raise RefusedYAML("YAML merge keys ('<<') are not allowed: write each value out in full", node.start_mark)
     result = LineDict()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise RefusedYAML(f"the key '{key}' is written twice (first on line {result.key_lines[str(key)]}): "
+                              "readers see the first value but the last one would be published. Keep one", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[str(key)] = key_node.start_mark.line + 1
     return result
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_FastLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader = make_loader(yaml.SafeLoader)
+_FastLineLoader = make_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml's parser, where PyYAML has it
+
+
+def _no_aliases(node: yaml.Node) -> None:
+    """Refuse a node graph in which any node is reached twice: that is what an alias makes.
+
+    Checked on the composed graph (linear in the text) before anything is constructed, so
+    an alias bomb is refused before it can expand."""
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            raise RefusedYAML("YAML anchors and aliases ('&name', '*name') are not allowed: write each value out in full",
+                              current.start_mark)
+        seen.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.extend((key, value))
+
+
+def load_with(text: str, loader_class: type) -> Any:
+    """YAML read by one of :func:`make_loader`'s loaders, aliases refused before construction."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _no_aliases(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def load_yaml(text: str) -> Any:
     """Parse YAML; mappings come back as :class:`LineDict`. Raises ``yaml.YAMLError``."""
+    if text.startswith("\ufeff"):
+        raise RefusedYAML("the file starts with an invisible byte-order mark (BOM). Save it as UTF-8 without BOM "
+                          "(most editors call this plain 'UTF-8')", None)
     try:
-        return yaml.load(text, Loader=_FastLineLoader)  # noqa: S506 - a SafeLoader subclass
+        return load_with(text, _FastLineLoader)
+    except RefusedYAML:
+        raise
     except yaml.YAMLError:  # read again by the Python parser, whose messages contributors get
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506
+        return load_with(text, _LineLoader)
 
 
 def yaml_error_line(error: yaml.YAMLError) -> int | None:
     """The 1-based line a YAML syntax error points at, if it says."""
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     return mark.line + 1 if mark is not None else None
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A ``YYYY-MM-DD`` date that exists on the calendar, or None (``2026-02-30`` is None)."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def line_at(data: Any, path: list) -> int:
