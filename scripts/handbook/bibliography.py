@@ -674,13 +674,27 @@ _RIS_TYPES = {"article-journal": "JOUR", "book": "BOOK", "chapter": "CHAP", "rep
 
 def _names(names: list[dict[str, str]], *, bibtex: bool) -> list[str]:
     out = []
+    field = _tex if bibtex else _one_line_text
     for n in names:
         if "literal" in n:
-            out.append("{" + n["literal"] + "}" if bibtex else n["literal"])
+            out.append("{" + _tex(n["literal"]) + "}" if bibtex else _one_line_text(n["literal"]))
         else:
-            family = " ".join(p for p in (n.get("non-dropping-particle"), n["family"]) if p)
-            out.append(f"{family}, {n['given']}" if n.get("given") else family)
+            family = field(" ".join(p for p in (n.get("non-dropping-particle"), n["family"]) if p))
+            out.append(f"{family}, {field(n['given'])}" if n.get("given") else family)
     return out
+
+
+# Downloads are data, never code: a value cannot end its field (BibTeX's braces) or start a
+# line of its own (RIS reads every line as a new tag), whatever a data file or title holds.
+def _one_line_text(value: Any) -> str:
+    """A value on one line: line breaks and other control characters become spaces."""
+    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", str(value)).strip()
+
+
+def _tex(value: Any) -> str:
+    """A value as BibTeX text: on one line, with braces and backslashes escaped."""
+    text = _one_line_text(value).replace("\\", "\x00").replace("{", "\\{").replace("}", "\\}")
+    return text.replace("\x00", "\\textbackslash{}")
 
 
 def to_bibtex(items: list[dict[str, Any]]) -> str:
@@ -692,10 +706,10 @@ def to_bibtex(items: list[dict[str, Any]]) -> str:
             fields.append(("author", " and ".join(_names(item["author"], bibtex=True))))
         if item.get("editor"):
             fields.append(("editor", " and ".join(_names(item["editor"], bibtex=True))))
-        fields.append(("title", "{" + item["title"] + "}"))
+        fields.append(("title", "{" + _tex(item["title"]) + "}"))
         container = item.get("container-title")
         if container:
-            fields.append(("journal" if item["type"] == "article-journal" else "booktitle", container))
+            fields.append(("journal" if item["type"] == "article-journal" else "booktitle", _tex(container)))
         year = _year(item)
         if year != "n.d.":
             fields.append(("year", year))
@@ -703,14 +717,14 @@ def to_bibtex(items: list[dict[str, Any]]) -> str:
                          ("publisher-place", "address"), ("DOI", "doi"), ("ISBN", "isbn"), ("URL", "url"),
                          ("version", "version"), ("note", "note")):
             if item.get(csl):
-                value = str(item[csl])
+                value = _tex(item[csl])
                 fields.append((bib, value.replace("-", "--") if bib == "pages" else value))
         if item.get("publisher"):
-            fields.append(("institution" if item["type"] == "report" else "publisher", item["publisher"]))
+            fields.append(("institution" if item["type"] == "report" else "publisher", _tex(item["publisher"])))
         if item.get("accessed"):
             parts = item["accessed"]["date-parts"][0]
             fields.append(("urldate", "-".join(f"{int(p):02d}" if i else str(p) for i, p in enumerate(parts))))
-        entry = bibmodel.Entry(_BIBTEX_TYPES.get(item["type"], "misc"), item["id"],
+        entry = bibmodel.Entry(_BIBTEX_TYPES.get(item["type"], "misc"), re.sub(r"[^A-Za-z0-9_:.-]", "-", item["id"]),
                                [bibmodel.Field(k, v) for k, v in fields])
         library.add(entry)
     return bibtexparser.write_string(library)
@@ -745,7 +759,8 @@ def to_ris(items: list[dict[str, Any]]) -> str:
             record["urls"] = [item["URL"]]
         if item.get("accessed"):
             record["access_date"] = "/".join(str(p) for p in item["accessed"]["date-parts"][0])
-        records.append(record)
+        records.append({key: [_one_line_text(v) for v in value] if isinstance(value, list) else _one_line_text(value)
+                        for key, value in record.items()})
     return rispy.dumps(records, implementation=_RisWriter)
 
 

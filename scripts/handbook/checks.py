@@ -24,7 +24,7 @@ from .configcheck import config_problems
 from .errors import Problem
 from .files import content_files
 from .pages import split_front_matter
-from .safety import html_problems, mask_code, source_line
+from .safety import html_problems, mask_code, source_line, url_problem
 from .site import EXEMPT, Handbook
 from .standard import CONTENT_SECTIONS, kind_of, standard_problems
 from .text import did_you_mean
@@ -117,6 +117,9 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
                 if isinstance(arg, str) and re.match(r"^\s*(p|pp|page)\b", arg) and not LOCATOR_RE.match(arg.strip()):
                     yield Problem(name, call.line, f"'{arg}' is not a locator like 'p. 96' or 'pp. 95-103'.")
 
+    # Names that belong to the handbook's own interface, written by hand in an attribute list or HTML.
+    yield from _reserved_names(name, "\n".join(lines))
+
     # Anatomy of a topic page.
     headings = [(n, m.group(1).strip()) for n, line in enumerate(lines, 1) if (m := re.match(r"^##\s+(.+?)\s*$", line))]
     titles = [h for _, h in headings]
@@ -204,12 +207,32 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
                 yield Problem(name, None, f"the glossary term '{term.term}' appears {count} times but is never linked. Link its first use with {{{{ term(\"{term.id}\") }}}}.", "notice")
 
 
+_MARKUP = re.compile(r"<[a-zA-Z][^>]*>|\{[^{}\n]*\}")
+_RESERVED = re.compile(r"(?<![\w-])(?:[.#]?hb-[\w-]*|data-(?:term|cite|copy)\b)", re.I)
+
+
+def _reserved_names(name: str, masked: str) -> Iterator[Problem]:
+    """Term links, citations and the cite box are the macros' and the template's: a page that
+    wrote their classes, ids or data attributes itself could point them anywhere."""
+    for match in _MARKUP.finditer(masked):
+        found = _RESERVED.search(match.group(0))
+        if found:
+            line = masked.count("\n", 0, match.start() + found.start()) + 1
+            yield Problem(name, line, f"'{found.group(0)}' belongs to the handbook's own interface (term links, citations, "
+                                      "the cite box). Remove it: link a term with term() and cite a source with cite().")
+
+
 #: Files the build writes (see macros.on_post_build); links to them are fine.
 GENERATED = {"data/glossary.json", "data/glossary.csv", "data/references.bib", "data/references.ris"}
 
 
 def _check_link(handbook: Handbook, rel: str, target: str) -> str | None:
-    if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
+    # Browsers drop tabs, line breaks and spaces inside an address's scheme: so must the check.
+    bare = re.sub(r"[\x00-\x20\x7f]", "", target)
+    scheme_problem = url_problem(bare)
+    if scheme_problem:
+        return scheme_problem
+    if re.match(r"^[a-z][a-z0-9+.-]*:", bare, re.I):
         return None
     path, _, anchor = target.partition("#")
     if path.startswith("/"):

@@ -55,7 +55,7 @@ class BuildStopped(Exception):
 def _one_line(text: str) -> str:
     """Control characters shown, not obeyed: a message is always one line, and no text from a
     page can start a line of its own (where GitHub would read '::warning ...' as a command)."""
-    return "".join(ch if ch >= " " or ch == "\t" else repr(ch)[1:-1] for ch in text).replace("\x7f", "\\x7f")
+    return "".join(ch if ch >= " " else repr(ch)[1:-1] for ch in text).replace("\x7f", "\\x7f")
 
 
 def _escape_annotation(text: str, *, property_: bool = False) -> str:

@@ -110,8 +110,14 @@ class Glossary:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["id", "term", "definition", "aliases", "related", "sources"])
         for t in self.sorted_terms():
-            writer.writerow([t.id, t.term, t.definition, "; ".join(t.aliases), "; ".join(t.related), "; ".join(t.sources)])
+            writer.writerow([_cell(v) for v in (t.id, t.term, t.definition, "; ".join(t.aliases), "; ".join(t.related), "; ".join(t.sources))])
         return buffer.getvalue()
+
+
+def _cell(value: str) -> str:
+    """A CSV cell that spreadsheets read as text: one starting with = + - @ (a formula to them) gets a
+    leading apostrophe, the mark spreadsheets themselves use for "this is text" (OWASP's advice)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def load_glossary(path: Path, reference_ids: Iterable[str] | None = None, display: str | None = None) -> Glossary:

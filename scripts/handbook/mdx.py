@@ -8,6 +8,8 @@ hidden definitions that the term links are described by. Being a Markdown extens
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +21,8 @@ from . import site as site_module
 from .errors import Problem
 from .glossary import GLOSSARY_PAGE, TERM_LINK_RE, definitions_html
 from .render import CITE_KEY_RE, references_html
-from .safety import protect_code, sanitise_and_check, source_line, template_calls
-from .text import relative_url
+from .safety import SAFE_ID, protect_code, sanitise_and_check, source_line, template_calls
+from .text import esc, relative_url
 
 __all__ = ["HandbookExtension", "makeExtension"]
 
@@ -87,12 +89,19 @@ def _zensical_page_path(md: Markdown) -> str | None:
 
 
 class _Sanitise(Postprocessor):
-    """The page's HTML through the allow-list; whatever it would remove is an error with file and line."""
+    """The page's HTML through the allow-list; whatever it would remove is an error with file and line.
+
+    A page with such a problem is never shown as written, not even by the preview (which is
+    not strict): it shows the problems instead. The table of contents, which the theme
+    prints without escaping, gets only plain ids and escaped titles.
+    """
 
     def run(self, text: str) -> str:
+        _plain_toc(getattr(self.md, "toc_tokens", None) or [])
         clean, problems = sanitise_and_check(text)
         if problems:
             handbook, src = site_module.CURRENT, site_module.CURRENT_PAGE
+            lines = []
             if handbook is not None and src:
                 from .macros import _report
 
@@ -101,8 +110,30 @@ class _Sanitise(Postprocessor):
                 except OSError:
                     source = ""
                 for message, needle in problems:
-                    _report(Problem(handbook.docs_path(src), source_line(source, needle), message))
+                    problem = Problem(handbook.docs_path(src), source_line(source, needle), message)
+                    _report(problem)
+                    lines.append(str(problem))
+            else:
+                lines = [message for message, _ in problems]
+            return problems_html(lines)
         return clean
+
+
+def problems_html(lines: list[str]) -> str:
+    """What a page with a problem shows instead of its content (in the preview; the build fails)."""
+    items = "".join(f"<li><code>{esc(line)}</code></li>" for line in lines)
+    return ('<div class="admonition failure"><p class="admonition-title">This page was not built</p>'
+            f"<p>The handbook refused it, for the reasons below. Fix each line and save.</p><ul>{items}</ul></div>")
+
+
+def _plain_toc(tokens: list[dict[str, Any]]) -> None:
+    """Table-of-contents entries as the theme prints them: plain ids, titles escaped once."""
+    for token in tokens:
+        token_id = str(token.get("id", ""))
+        if not SAFE_ID.match(token_id) or token_id.startswith(("_", "hb-")):
+            token["id"] = re.sub(r"[^A-Za-z0-9_.-]+", "-", token_id).strip("-_.") or "section"
+        token["name"] = html.escape(html.unescape(re.sub(r"<[^>]*>", "", str(token.get("name", "")))), quote=True)
+        _plain_toc(token.get("children") or [])
 
 
 class HandbookExtension(Extension):

@@ -14,7 +14,7 @@ from .bibliography import STYLES, Bibliography, _plain, standalone_entry, to_bib
 from .formatcache import FormatCache
 from .glossary import Glossary
 from .pages import FrontMatter
-from .text import esc, relative_url, url_for
+from .text import esc, inert_markdown, relative_url, url_for
 from .usage import UsageIndex
 
 __all__ = [
@@ -73,7 +73,7 @@ def with_dates(markdown: str, front: FrontMatter) -> str:
 
 # In-text citations -------------------------------------------------------------------------
 def _cite_link(key: str, text: str) -> str:
-    return f'<a class="hb-cite" href="#ref-{esc(key)}" data-cite="{esc(key)}">{text}</a>'
+    return f'<a class="hb-cite" href="#ref-{esc(key)}" data-cite="{esc(key)}">{inert_markdown(text)}</a>'
 
 
 def cite_html(bib: Bibliography, refs: list[tuple[str, str | None]]) -> str:

@@ -15,6 +15,7 @@ Pages arrive by pull request from people the project does not know. Two rules fo
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from jinja2 import nodes
 
 __all__ = [
     "JINJA_OPTIONS", "PAGE_MACROS", "MacroCall", "ParsedPage", "parse_page", "code_spans", "mask_code", "protect_code", "template_calls",
-    "sanitise", "sanitise_and_check", "html_problems", "unsafe_file_name",
+    "sanitise", "sanitise_and_check", "html_problems", "interface_problems", "unsafe_file_name", "SAFE_ID", "url_problem",
 ]
 
 #: The delimiters of mkdocs-macros as mkdocs.yml sets them ({## ##} comments, so that
@@ -46,6 +47,9 @@ _USAGE = {
     "citet": 'citet("tervalon1998") or citet("rogers1957", "p. 96")',
 }
 _AS_CODE = "To show macro syntax as an example, put it in backticks."
+#: What a macro's text argument may not hold once Jinja has read its escapes (\\n, \\", \\x3c):
+#: it becomes Markdown, where a line break starts an attribute list and brackets a link.
+_NOT_PLAIN_ARG = re.compile(r'[\x00-\x1f\x7f{}<>"\\`\[\]]')
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,39 @@ _RAW_TAG = re.compile(r"\{%-?\s*(?:end)?raw\b")
 
 def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+
+
+_FENCE_LINE = re.compile(r"^(?P<i>[ \t]*)(?P<f>`{3,}|~{3,})(?P<rest>[^\n]*)$")
+
+
+def _fences(text: str) -> list[tuple[int, int]]:
+    """Spans of fenced code blocks: an opening fence and the next line with the same indent and
+    fence alone. Linear in the page (each opener looks up its closer), so a page of unclosed
+    fences cannot stall the build."""
+    lines = text.split("\n")
+    offsets, pos = [], 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line) + 1
+    matches = [_FENCE_LINE.match(line) for line in lines]
+    closers: dict[tuple[str, str], list[int]] = {}
+    for index, match in enumerate(matches):
+        if match and not match.group("rest").strip():
+            closers.setdefault((match.group("i"), match.group("f")), []).append(index)
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(lines):
+        match = matches[index]
+        if match:
+            candidates = closers.get((match.group("i"), match.group("f")), [])
+            at = bisect.bisect_right(candidates, index)
+            if at < len(candidates):
+                end = candidates[at]
+                spans.append((offsets[index], offsets[end] + len(lines[end])))
+                index = end + 1
+                continue
+        index += 1
+    return spans
 
 
 def _indented_code(masked: str) -> list[tuple[int, int]]:
@@ -107,7 +144,7 @@ def code_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]
     raws = [m.span() for m in _RAW.finditer(text)]
     for span in raws:
         masked = _blank(masked, *span)
-    spans = [m.span() for m in _FENCE.finditer(masked)]
+    spans = _fences(masked)
     for span in spans:
         masked = _blank(masked, *span)
     for span in _indented_code(masked):
@@ -186,6 +223,11 @@ def _check_args(name: str, args: tuple[str, ...], line: int) -> tuple[MacroCall 
     """A call of a handbook macro with literal text arguments: the call, or why it is refused."""
     fewest, most = PAGE_MACROS[name]
     usage = _USAGE.get(name, f"{name}()")
+    for arg in args:
+        if _NOT_PLAIN_ARG.search(arg):
+            shown = _NOT_PLAIN_ARG.sub(lambda m: repr(m.group(0))[1:-1] if m.group(0) < " " else m.group(0), arg)[:60]
+            return None, (f"the text '{shown}' in {name}() is not plain text on one line: leave out line breaks, "
+                          "\\ escapes, straight double quotes and the characters { } < > [ ] ` (write quotation marks as “ ”).")
     if len(args) < fewest:
         what = {"term": "a glossary id", "cite": "at least one citation key", "citet": "a citation key"}[name]
         return None, f"{name}() needs {what}: write {usage}."
@@ -404,7 +446,8 @@ class _Finder(HTMLParser):
                 self.found.append((f"the HTML attribute '{name}' is not allowed: it runs code in readers' browsers. Remove it.", name))
             elif name not in ALLOWED_ATTRIBUTES[tag] and name not in _GLOBAL_ATTRS and not name.startswith("aria-"):
                 self.found.append((f"the HTML attribute '{name}' is not allowed on <{tag}>. Remove it: the handbook's "
-                                   f"look and behaviour come from its own style sheet and scripts.", name))
+                                   f"look and behaviour come from its own style sheet and scripts.",
+                                   value.strip() if name == "style" and value else name))
             elif name in _URL_ATTRS and value:
                 problem = url_problem(value)
                 if problem:
@@ -412,7 +455,7 @@ class _Finder(HTMLParser):
             elif name == "style" and value:
                 props = {p.split(":")[0].strip().lower() for p in value.split(";") if ":" in p}
                 if props - STYLE_PROPERTIES:
-                    self.found.append((f"the style '{value.strip()}' is not allowed. Remove it: the handbook's look comes from its style sheet.", "style"))
+                    self.found.append((f"the style '{value.strip()}' is not allowed. Remove it: the handbook's look comes from its style sheet.", value.strip()))
 
     handle_startendtag = handle_starttag
 
@@ -436,22 +479,73 @@ def url_problem(url: str) -> str | None:
 
 
 def sanitise_and_check(markup: str) -> tuple[str, list[tuple[str, str]]]:
-    """The HTML through the allow-list, and what it removed: (message, text to find it by in the source).
+    """The HTML through the allow-list, and what it removed or must not keep: (message, text to
+    find it by in the source).
 
     The check compares nh3's output under the allow-list with its output under a policy
     that allows everything present; only HTML that differs is read again to name each problem.
+    Then the names the theme and the handbook's own interface rely on are checked
+    (:func:`interface_problems`), and addresses of other hosts in images.
     """
     if "<" not in markup:  # no tags, nothing to remove (most headings and titles)
         return markup, []
     clean = sanitise(markup)
     if _plainly_allowed(markup) or clean == _allow_everything_seen(markup):
-        return clean, []
+        return clean, interface_problems(clean)
     finder = _Finder()
     finder.feed(markup)
     finder.close()
     found = list(dict.fromkeys(finder.found))
-    return clean, found or [("the page contains HTML that the handbook does not allow. Remove the raw HTML from this page, "
-                             "or ask a maintainer.", "<")]
+    return clean, (found or [("the page contains HTML that the handbook does not allow. Remove the raw HTML from this page, "
+                              "or ask a maintainer.", "<")]) + interface_problems(clean)
+
+
+#: An id or class name the theme repeats (table of contents, navigation, search) must be plain.
+SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+SAFE_CLASS = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_ID_ATTR = re.compile(r"<[a-zA-Z][^>]*?\sid=\"([^\"]*)\"")
+_CLASS_ATTR = re.compile(r"<[a-zA-Z][^>]*?\sclass=\"([^\"]*)\"")
+_IMG_SRC = re.compile(r"<img\s[^>]*?\bsrc=\"([^\"]*)\"")
+
+
+def interface_problems(clean: str) -> list[tuple[str, str]]:
+    """What in a page's (sanitised) HTML would break the page's own interface or reach another host.
+
+    * ids: plain (:data:`SAFE_ID`: the theme prints them unescaped in the table of contents),
+      never the theme's (``__config``, ``__search``: ``__`` first) or the handbook's own
+      (``hb-``, except the definitions the handbook appends, ``hb-def-<term>``), never twice;
+    * classes: plain, never the theme's own (``md-``), which could cover the page;
+    * images: files of the handbook, never another host (the site makes no third-party request).
+    """
+    found: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for raw in _ID_ATTR.findall(clean):
+        value = html.unescape(raw)
+        if value.startswith("_"):
+            found.append((f"the id '{value}' belongs to the theme (its settings and menus use ids starting with '_'). "
+                          "Choose another id.", value))
+        elif not SAFE_ID.match(value):
+            found.append((f"the id '{value}' may hold only letters, digits, hyphens, underscores and dots, starting with a "
+                          "letter or digit: the theme repeats ids in the table of contents. Write it plainly, e.g. "
+                          f"'{re.sub(r'[^A-Za-z0-9_.-]+', '-', value).strip('-_.') or 'section'}'.", value))
+        elif value.startswith("hb-") and not value.startswith("hb-def-"):
+            found.append((f"the id '{value}' belongs to the handbook's own interface (the cite box, the definitions). "
+                          "Choose another id.", value))
+        elif value in seen:
+            found.append((f"the id '{value}' is used twice on this page: links and the page's scripts would find the wrong "
+                          "one. Give each section its own id.", value))
+        seen.add(value)
+    for raw in _CLASS_ATTR.findall(clean):
+        for name in html.unescape(raw).split():
+            if not SAFE_CLASS.match(name) or name.startswith("md-"):
+                found.append((f"the class '{name}' is not allowed: classes starting 'md-' are the theme's own and can draw "
+                              "over the page. Remove it: the handbook's look comes from its style sheet.", name))
+    for raw in _IMG_SRC.findall(clean):
+        src = html.unescape(raw).strip()
+        if re.match(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)", src):
+            found.append((f"the image '{src[:80]}' is on another host: the handbook makes no request to other sites, so "
+                          "readers' visits are not seen by them. Save the image under docs/assets/ and link to the file.", src))
+    return list(dict.fromkeys(found))
 
 
 def html_problems(markup: str) -> list[tuple[str, str]]:

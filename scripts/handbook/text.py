@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import difflib
 import html
+import re
 import posixpath
 from collections.abc import Iterable
 
-__all__ = ["url_for", "relative_url", "did_you_mean", "esc"]
+__all__ = ["url_for", "relative_url", "did_you_mean", "esc", "inert_markdown"]
 
 
 def esc(text: str) -> str:
     """Escape text for HTML content and attribute values."""
     return html.escape(str(text), quote=True)
+
+
+_MD_SPECIAL = {"[": "&#91;", "]": "&#93;", "*": "&#42;", "_": "&#95;", "`": "&#96;", "\\": "&#92;", "!": "&#33;"}
+_MD_SPECIAL_RE = re.compile(r"[\[\]*_`\\!]")
+
+
+def inert_markdown(fragment: str) -> str:
+    """HTML that goes into a page's Markdown (a macro's output) with the text between its tags
+    made inert: characters Markdown would read as links, images, emphasis or code become entities,
+    so a data file's value is shown as written and never becomes an image from another host."""
+    return re.sub(r"(<[^>]*>)|([^<]+)", lambda m: m.group(1) or _MD_SPECIAL_RE.sub(lambda c: _MD_SPECIAL[c.group(0)], m.group(2)),
+                  fragment)
 
 
 def url_for(src_path: str) -> str:
