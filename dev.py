@@ -186,8 +186,6 @@ def main(argv: list[str]) -> int:
         if books:  # WeasyPrint lays the PDF out with Pango, in the DejaVu fonts
             system_packages(BOOK_PACKAGES)
         env = sync()
-        if config_precheck(env):
-            return 1
         # HANDBOOK_ENGINE=zensical builds the same site with Zensical, Material's successor
         # (README: "Building with Zensical"); its --clean rebuilds every page from the sources.
         engine = os.environ.get("HANDBOOK_ENGINE", "mkdocs")
@@ -195,7 +193,7 @@ def main(argv: list[str]) -> int:
             say(f"HANDBOOK_ENGINE is '{engine}': it must be 'mkdocs' (the default) or 'zensical'.")
             return 2
         cmd = ["build", *args] if engine == "mkdocs" else ["build", "--clean", *args]
-        code = run(VENV / "bin" / engine, *cmd, env=env, check=False)
+        code = config_precheck(env) or run(VENV / "bin" / engine, *cmd, env=env, check=False)
         if code == 0 and books:
             node_modules()
             return run(VENV / "bin" / "python", "scripts/build_books.py", "--site", _site_dir(args), env=env, check=False)

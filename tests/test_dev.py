@@ -67,7 +67,8 @@ def test_the_engine_is_switched_by_one_setting(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(dev, "run", lambda *a, **k: calls.append(a) or 0)
     monkeypatch.setenv("HANDBOOK_ENGINE", "zensical")
     assert dev.main(["build"]) == 0
-    assert calls == [(dev.VENV / "bin" / "zensical", "build", "--clean")]
+    preflight = (dev.VENV / "bin" / "python", "scripts/check.py", "--preflight")  # mkdocs.yml and the files, read safely first
+    assert calls == [preflight, (dev.VENV / "bin" / "zensical", "build", "--clean")]
     monkeypatch.delenv("HANDBOOK_ENGINE")
     assert dev.main(["build"]) == 0
     assert calls[-1] == (dev.VENV / "bin" / "mkdocs", "build")

@@ -135,8 +135,8 @@ def test_breaking_out_of_a_code_span_is_still_refused(mini: MiniSite) -> None:
 def test_template_code_in_front_matter_is_refused(mini: MiniSite) -> None:
     mini.write("index.md", FRONT.format(title='"{{ config.site_name }}"') + "\n# Home\n")
     lines = problem_lines(mini.build().stdout)
-    assert lines == ["docs/index.md:2: 'title' is '{{ config.site_name }}', which is not plain text: write quotation marks "
-                     "as “ ” or ‘ ’, and leave out <, >, ` and macro braces."]
+    assert lines == ["docs/index.md:2: 'title' is '{{ config.site_name }}', which is not plain text on one line: write quotation "
+                     "marks as “ ” or ‘ ’, and leave out <, >, `, { and }."]
 
 
 # Only allowed HTML reaches readers -----------------------------------------------------------------

@@ -597,10 +597,31 @@ def load_references(path: Path, display: str | None = None, cache: FormatCache |
     """Load and validate CSL-JSON. Raises :class:`ContentError` naming each item and field."""
     name = display or str(path)
     raw = path.read_text(encoding="utf-8")
+    if raw.startswith("\ufeff"):
+        raise ContentError([Problem(name, 1, "starts with an invisible byte-order mark (BOM). Save it as UTF-8 without BOM.")])
+    twice: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for key, value in items:
+            if key in seen:
+                twice.append(key)
+            seen[key] = value
+        return seen
+
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, object_pairs_hook=pairs)
     except json.JSONDecodeError as error:
         raise ContentError([Problem(name, error.lineno, f"is not valid JSON: {error.msg}. Check commas and quotes near here.")]) from None
+    if twice:
+        lines = raw.splitlines()
+        problems = []
+        for key in dict.fromkeys(twice):
+            hits = [n for n, line in enumerate(lines, 1) if f'"{key}"' in line and re.match(rf'\s*"{re.escape(key)}"\s*:', line)]
+            problems.append(Problem(name, hits[1] if len(hits) > 1 else None,
+                                    f"the field '{key}' is written twice in one entry: readers of the file see the first value "
+                                    "but the last one would be published. Keep one."))
+        raise ContentError(problems)
     text_lines = raw.splitlines()
     key_lines = _key_lines(raw)
 

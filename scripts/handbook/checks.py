@@ -208,7 +208,8 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
 
 
 _MARKUP = re.compile(r"<[a-zA-Z][^>]*>|\{[^{}\n]*\}")
-_RESERVED = re.compile(r"(?<![\w-])(?:[.#]?hb-[\w-]*|data-(?:term|cite|copy)\b)", re.I)
+# Ids are left to the check of the built HTML (which also sees ids made from headings).
+_RESERVED = re.compile(r"(?<![\w#-])(?<!id=\")(?<!id=')(?<!id=)(?:\.?hb-[\w-]*|data-(?:term|cite|copy)\b)", re.I)
 
 
 def _reserved_names(name: str, masked: str) -> Iterator[Problem]:

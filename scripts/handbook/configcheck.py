@@ -122,7 +122,15 @@ def _entries(value: Any) -> list[tuple[str, Any]]:
     return out
 
 
-def _settings_problems(data: LineDict) -> list[tuple[int, str]]:
+def _line_after(text_lines: list[str], start: int, word: str) -> int:
+    """The first line at or after ``start`` that names ``word`` (list items carry no line of their own)."""
+    for number in range(start, len(text_lines) + 1):
+        if re.search(rf"(?<![\w.-]){re.escape(word)}(?![\w.-])", text_lines[number - 1]):
+            return number
+    return start
+
+
+def _settings_problems(data: LineDict, text_lines: list[str]) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     for key in data:
         line = data.line_of(key)
@@ -154,7 +162,7 @@ def _settings_problems(data: LineDict) -> list[tuple[int, str]]:
     for key in ("extra_css", "extra_javascript"):
         for entry in data.get(key) or []:
             path = entry.get("path") if isinstance(entry, dict) else entry
-            line = getattr(entry, "line", data.line_of(key))
+            line = getattr(entry, "line", None) or _line_after(text_lines, data.line_of(key), str(path))
             if not (isinstance(path, str) and _ASSET.match(path)):
                 out.append((line, f"the {key} entry {path!r} is not allowed: the handbook loads only its own scripts and "
                                   "style sheets, from docs/assets/javascripts/ and docs/assets/stylesheets/, never another host."))
@@ -177,7 +185,7 @@ def _settings_problems(data: LineDict) -> list[tuple[int, str]]:
                     elif not key.endswith("_url") and not _plain(value):
                         out.append((handbook.line_of(key), f"'extra.handbook.{key}' must be plain text."))
     for name, options in _entries(data.get("plugins") or []):
-        line = data.line_of("plugins")
+        line = _line_after(text_lines, data.line_of("plugins"), name)
         if name not in PLUGINS:
             out.append((line, f"the plugin '{name}' is not one the handbook uses: a plugin is code that runs at build time, and "
                               "the handbook keeps its features in scripts/handbook/ so that Zensical builds them too."))
@@ -195,7 +203,7 @@ def _settings_problems(data: LineDict) -> list[tuple[int, str]]:
                                       "that pages could change."))
     for name, options in _entries(data.get("markdown_extensions") or []):
         if name not in MARKDOWN_EXTENSIONS:
-            out.append((data.line_of("markdown_extensions"), f"the Markdown extension '{name}' is not one the handbook allows: "
+            out.append((_line_after(text_lines, data.line_of("markdown_extensions"), name), f"the Markdown extension '{name}' is not one the handbook allows: "
                                                              "some read files from the build machine or run code. Ask a maintainer."))
     if "nav" in data:
         _nav_problems(data["nav"], data.line_of("nav"), out)
@@ -221,4 +229,4 @@ def config_problems(root: Path, name: str = "mkdocs.yml") -> list[Problem]:
                         else f"is not valid YAML: {problem}.")]
     if not isinstance(data, LineDict):
         return [Problem(name, 1, "must be a mapping of settings.")]
-    return [Problem(name, line, message) for line, message in _settings_problems(data)]
+    return [Problem(name, line, message) for line, message in _settings_problems(data, text.split("\n"))]

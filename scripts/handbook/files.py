@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .errors import Problem
 
-__all__ = ["DATA_FILES", "IMAGE_TYPES", "content_files", "file_problems", "svg_problems", "is_fatal"]
+__all__ = ["DATA_FILES", "IMAGE_TYPES", "content_files", "file_problems", "refused_files", "svg_problems", "is_fatal"]
 
 #: The data files under docs/data/ (each validated by its own module).
 DATA_FILES = {"glossary.yml", "references.json", "authors.yml", "corrections.yml"}
@@ -60,6 +60,12 @@ def _links(docs_dir: Path) -> Iterator[Path]:
         for name in sorted(dirs + files):
             if (base / name).is_symlink():
                 yield base / name
+
+
+def refused_files(docs_dir: Path) -> set[str]:
+    """The files under docs/ (relative paths) that are not published: every file with a problem."""
+    prefix = "docs/"
+    return {p.file[len(prefix):] for p in file_problems(docs_dir.parent, docs_dir, "docs") if p.file.startswith(prefix)}
 
 
 def file_problems(root: Path, docs_dir: Path, display: str = "docs") -> list[Problem]:

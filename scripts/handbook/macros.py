@@ -11,15 +11,17 @@ import functools
 import logging
 import os
 import posixpath
+import re
 from pathlib import Path
 from typing import Any
 from collections.abc import Callable
 
 from handbook import site as site_module
 from handbook.errors import BuildStopped, ContentError, Problem, github_annotation
-from handbook.files import is_fatal
+from handbook.files import is_fatal, refused_files
 from handbook.feed import FEED_FILE, atom_feed, robots_txt
 from handbook.formatcache import cache_for
+from handbook.pages import FRONT_MATTER_SCHEMA
 from handbook.glossary import GLOSSARY_PAGE, term_link_markdown
 from handbook.render import (
     with_dates, bibliography_page_html, books_html, cite_html, citet_html, glossary_page_html, page_citation,
@@ -217,9 +219,26 @@ def on_pre_page_macros(env: Any) -> None:
     text = REFUSED_PAGE if parsed.problems else parsed.render(env.macros)
     env.markdown = text.lstrip("\n") if scanned else text  # the scan's parse starts with the blanked front matter
     env.page.meta["render_macros"] = False
-    title = getattr(env.page, "title", None)
-    if not isinstance(title, str) or any(d in title for d in ("{{", "{%", "{#")):  # mkdocs-macros renders titles too
-        env.page.title = str(title if isinstance(title, str) else "Untitled").replace("{", "(").replace("}", ")")
+    _safe_page_settings(env.page)
+
+
+PAGE_FIELDS = set(FRONT_MATTER_SCHEMA["properties"])
+#: Front-matter keys that MkDocs and the theme act on beyond the page's text: only these may reach them.
+_THEME_KEYS = {"title", "description", "hide", "search", "tags", "hb", "render_macros"}
+
+
+def _safe_page_settings(page: Any) -> None:
+    """What the theme prints or obeys from a page's front matter, made safe even where the build is
+    not strict (the preview): the title is plain text (the navigation prints it on every page
+    without escaping), and keys such as ``template`` never reach MkDocs (the check names them)."""
+    for key in [k for k in page.meta if k not in _THEME_KEYS and k not in PAGE_FIELDS]:
+        del page.meta[key]
+    title = getattr(page, "title", None)
+    plain = re.sub(r"[<>\"`{}\x00-\x1f\x7f]", " ", str(title if isinstance(title, str) else "Untitled")).strip()
+    if title != plain:
+        page.title = plain or "Untitled"
+        if isinstance(page.meta.get("title"), str):
+            page.meta["title"] = page.title
 
 
 def render_zensical_page(page: Any, config: dict, markdown: str) -> str:
@@ -318,6 +337,12 @@ def on_post_build(env: Any) -> None:
     if handbook is None:
         return
     cache_for(handbook.root).save()  # `mkdocs serve` keeps running: keep what this build formatted now
+    # The preview is not strict: a refused file (an SVG with a script, an HTML file) is still never served.
+    site_dir = Path(env.conf["site_dir"])
+    for rel in refused_files(handbook.docs_dir):
+        target = site_dir / rel
+        if target.is_file() and not target.is_symlink() and target.resolve().is_relative_to(site_dir.resolve()):
+            target.unlink()
     _publish_downloads(handbook, Path(env.conf["site_dir"]), env.conf, force=True)
 
 

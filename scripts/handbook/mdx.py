@@ -130,7 +130,7 @@ def _plain_toc(tokens: list[dict[str, Any]]) -> None:
     """Table-of-contents entries as the theme prints them: plain ids, titles escaped once."""
     for token in tokens:
         token_id = str(token.get("id", ""))
-        if not SAFE_ID.match(token_id) or token_id.startswith(("_", "hb-")):
+        if not SAFE_ID.match(token_id) or token_id.startswith(("__", "hb-")):
             token["id"] = re.sub(r"[^A-Za-z0-9_.-]+", "-", token_id).strip("-_.") or "section"
         token["name"] = html.escape(html.unescape(re.sub(r"<[^>]*>", "", str(token.get("name", "")))), quote=True)
         _plain_toc(token.get("children") or [])

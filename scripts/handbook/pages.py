@@ -77,6 +77,9 @@ def validate_front_matter(
     path: str, text: str, authors: dict[str, Author]
 ) -> tuple[FrontMatter | None, list[Problem]]:
     """Check a page's front matter. Line numbers count from the top of the file."""
+    if text.startswith("\ufeff"):
+        return None, [Problem(path, 1, "starts with an invisible byte-order mark (BOM) before its front matter. Save it as "
+                                       "UTF-8 without BOM (most editors call this plain 'UTF-8').")]
     yaml_text, _ = split_front_matter(text)
     if yaml_text is None:
         return None, [Problem(path, 1, "has no front matter. Start the file with a '---' block "
@@ -96,6 +99,9 @@ def validate_front_matter(
 
     problems: list[Problem] = []
     for line, message in plain_errors(instance, FRONT_MATTER_SCHEMA, line_of):
+        unknown = re.match(r"unknown field '([^']+)'", message)
+        if unknown and unknown.group(1) in data:  # name the line of the field itself
+            line = data.line_of(unknown.group(1)) + 1
         problems.append(Problem(path, line, message))
     # A date that is not a date gets the sentence contributors need, whatever the schema said.
     dates: dict[str, dt.date] = {}

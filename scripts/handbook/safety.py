@@ -28,7 +28,7 @@ from jinja2 import nodes
 
 __all__ = [
     "JINJA_OPTIONS", "PAGE_MACROS", "MacroCall", "ParsedPage", "parse_page", "code_spans", "mask_code", "protect_code", "template_calls",
-    "sanitise", "sanitise_and_check", "html_problems", "interface_problems", "unsafe_file_name", "SAFE_ID", "url_problem",
+    "sanitise", "sanitise_and_check", "html_problems", "interface_problems", "unsafe_file_name", "SAFE_ID", "url_problem", "unclosed_fence",
 ]
 
 #: The delimiters of mkdocs-macros as mkdocs.yml sets them ({## ##} comments, so that
@@ -105,6 +105,22 @@ def _fences(text: str) -> list[tuple[int, int]]:
                 continue
         index += 1
     return spans
+
+
+def unclosed_fence(text: str) -> int | None:
+    """The line of the first code fence that is never closed, if any (such a page is refused:
+    Markdown's fenced-code reader takes time with the square of their number)."""
+    covered = _fences(text)
+    offset = 0
+    starts = [start for start, _ in covered]
+    for number, line in enumerate(text.split("\n"), 1):
+        match = _FENCE_LINE.match(line)
+        if match:
+            inside = bisect.bisect_right(starts, offset) - 1
+            if not (inside >= 0 and covered[inside][0] <= offset < covered[inside][1] + 1):
+                return number
+        offset += len(line) + 1
+    return None
 
 
 def _indented_code(masked: str) -> list[tuple[int, int]]:
@@ -501,7 +517,7 @@ def sanitise_and_check(markup: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 #: An id or class name the theme repeats (table of contents, navigation, search) must be plain.
-SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+SAFE_ID = re.compile(r"^(?:[A-Za-z0-9][A-Za-z0-9_.-]*|_\d+)$")  # _1, _2: Python-Markdown's ids for empty headings
 SAFE_CLASS = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _ID_ATTR = re.compile(r"<[a-zA-Z][^>]*?\sid=\"([^\"]*)\"")
 _CLASS_ATTR = re.compile(r"<[a-zA-Z][^>]*?\sclass=\"([^\"]*)\"")
@@ -521,7 +537,7 @@ def interface_problems(clean: str) -> list[tuple[str, str]]:
     seen: set[str] = set()
     for raw in _ID_ATTR.findall(clean):
         value = html.unescape(raw)
-        if value.startswith("_"):
+        if value.startswith("_") and not re.fullmatch(r"_\d+", value):
             found.append((f"the id '{value}' belongs to the theme (its settings and menus use ids starting with '_'). "
                           "Choose another id.", value))
         elif not SAFE_ID.match(value):
@@ -532,8 +548,8 @@ def interface_problems(clean: str) -> list[tuple[str, str]]:
             found.append((f"the id '{value}' belongs to the handbook's own interface (the cite box, the definitions). "
                           "Choose another id.", value))
         elif value in seen:
-            found.append((f"the id '{value}' is used twice on this page: links and the page's scripts would find the wrong "
-                          "one. Give each section its own id.", value))
+            found.append((f"the id '{value}' is given to two elements of this page (here and further down): links and "
+                          "the page's scripts would find the wrong one. Give each its own id.", value))
         seen.add(value)
     for raw in _CLASS_ATTR.findall(clean):
         for name in html.unescape(raw).split():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .files import content_files
 from .pages import split_front_matter
-from .safety import ParsedPage, mask_code, parse_page, protect_code, unsafe_file_name
+from .safety import ParsedPage, mask_code, parse_page, protect_code, unclosed_fence, unsafe_file_name
 from .yamlsource import load_yaml
 
 __all__ = ["Call", "UsageIndex", "scan", "mask_code"]
@@ -104,6 +104,21 @@ def _parsed(text: str) -> ParsedPage:
     return parsed
 
 
+#: A page longer than this is refused (the longest page is about a tenth of it): split it.
+MAX_PAGE_CHARS = 100_000
+
+
+def _unrenderable(text: str) -> tuple[int | None, str] | None:
+    if len(text) > MAX_PAGE_CHARS:
+        return None, (f"the page is {len(text):,} characters long; pages longer than {MAX_PAGE_CHARS:,} are refused. "
+                      "Split it into pages of a readable length.")
+    line = unclosed_fence(text)
+    if line is not None:
+        return line, ("this code block is never closed. End it with the same fence (``` or ~~~) on a line of its own, "
+                      "or remove the fence.")
+    return None
+
+
 def scan(docs_dir: Path) -> UsageIndex:
     """Read every Markdown file under ``docs_dir`` once: titles, macro calls, refused template code."""
     calls: list[Call] = []
@@ -134,6 +149,9 @@ def scan(docs_dir: Path) -> UsageIndex:
             heading = re.search(r"^# (.+)$", text, re.M)
             titles[rel] = heading.group(1).strip() if heading else rel
         parsed = _parsed(text)
+        refused = _unrenderable(text)
+        if refused:  # never rendered: the page is shown as refused and the line says why
+            parsed = ParsedPage(parsed.chunks, parsed.problems + [refused])
         calls += [Call(rel, c.line, c.name, c.args) for c in parsed.calls]
         problems += [(rel, line, message) for line, message in parsed.problems]
         sources[rel] = (text, parsed)
