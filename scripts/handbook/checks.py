@@ -20,6 +20,7 @@ from markdown.extensions.toc import slugify, unique
 
 from .bibliography import LOCATOR_RE
 from .config import markdown_extensions, nav_pages, read_nav
+from .corrections import correction_problems
 from .errors import Problem
 from .pages import split_front_matter
 from .safety import html_problems, mask_code, source_line
@@ -114,6 +115,10 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
             for arg in call.args:
                 if isinstance(arg, str) and re.match(r"^\s*(p|pp|page)\b", arg) and not LOCATOR_RE.match(arg.strip()):
                     yield Problem(name, call.line, f"'{arg}' is not a locator like 'p. 96' or 'pp. 95-103'.")
+
+    # Statements the handbook has corrected (docs/data/corrections.yml), wherever they come back.
+    cited = [(c.line, key) for c in handbook.usage.calls_by_page.get(rel, []) if c.macro in ("cite", "citet") for key in ref_keys(c.args)]
+    yield from correction_problems(name, rel, lines, cited, handbook.corrections)
 
     # Anatomy of a topic page.
     headings = [(n, m.group(1).strip()) for n, line in enumerate(lines, 1) if (m := re.match(r"^##\s+(.+?)\s*$", line))]
@@ -348,6 +353,9 @@ def run_checks(handbook: Handbook, paths: Iterable[Path] | None = None, *, spell
     for path in pages:
         if path.exists():
             problems.extend(check_page(handbook, path, spell, render_html=render_html, nav=in_nav, advice=advice))
+    if not paths and handbook.glossary is not None:  # definitions are shown on every page that links a term
+        glossary_lines = (handbook.docs_dir / "data" / "glossary.yml").read_text(encoding="utf-8", errors="replace").split("\n")
+        problems.extend(correction_problems(handbook.glossary.path, "data/glossary.yml", glossary_lines, [], handbook.corrections))
     if advice and not paths and handbook.glossary is not None:
         used = set(handbook.usage.pages_by_term)
         for term in handbook.glossary.sorted_terms():
