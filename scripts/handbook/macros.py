@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from handbook import site as site_module
 from handbook.errors import BuildStopped, ContentError, Problem, github_annotation
+from handbook.facts import handbook_sections, release_facts, sections_html, size_text
 from handbook.feed import FEED_FILE, atom_feed, robots_txt
 from handbook.formatcache import cache_for
 from handbook.glossary import GLOSSARY_PAGE, term_link_markdown
@@ -194,7 +195,32 @@ def page_macros(handbook: Any, src_of: Callable[[], str], nav: list, conf: Any) 
             rows.append(f"<li>{esc(a.display)}{aff}{roles}{orcid}</li>")
         return '<ul class="hb-contributors">' + "".join(rows) + "</ul>"
 
-    funcs = (term, cite, citet, glossary_page, bibliography_page, section_pages, books_list, contributors_list)
+    # What the handbook says about itself, from the navigation, CITATION.cff and the changelog.
+    facts = release_facts(handbook.version, handbook.releases, site_module.release_date(handbook.root))
+
+    def release_version() -> str:
+        """The version being built: ``0.3.0`` (CITATION.cff)."""
+        return esc(facts["version"])
+
+    def release_date() -> str:
+        """The day that version was released: ``1 December 2026`` (its changelog entry)."""
+        return esc(facts["date"])
+
+    def release_year() -> str:
+        """The year that version was released, as a citation of the whole handbook gives it."""
+        return esc(facts["year"])
+
+    def handbook_size() -> str:
+        """``six sections and 35 topic pages``, counted in the navigation."""
+        return esc(size_text(handbook_sections(nav)))
+
+    def handbook_sections_list() -> str:
+        """Every section, linked, with how many topic pages it has (from the navigation)."""
+        titles = {src: front.title for src, front in handbook.pages.items()}
+        return sections_html(handbook_sections(nav), src_of(), titles, directory_urls=directory_urls)
+
+    funcs = (term, cite, citet, glossary_page, bibliography_page, section_pages, books_list, contributors_list,
+             release_version, release_date, release_year, handbook_size, handbook_sections_list)
     return {f.__name__: guarded(f) for f in funcs}
 
 
