@@ -22,7 +22,7 @@ from handbook.feed import FEED_FILE, atom_feed, robots_txt
 from handbook.formatcache import cache_for
 from handbook.glossary import GLOSSARY_PAGE, term_link_markdown
 from handbook.render import (
-    with_dates, bibliography_page_html, books_html, cite_html, citet_html, glossary_page_html, page_citation,
+    with_dates, version_date, bibliography_page_html, books_html, cite_html, citet_html, glossary_page_html, page_citation,
     section_pages_html,
 )
 from handbook.text import esc
@@ -307,10 +307,12 @@ def _attach_citation(conf: Any, handbook: Any, src: str, meta: dict) -> dict | N
     if src not in handbook.pages:
         return None
     extra = conf.get("extra") or {}
+    front = handbook.pages[src]
+    changed = [r.date for r in handbook.releases.changes(src, handbook.version)]
     hb = page_citation(
-        handbook.pages[src], src, conf.get("site_url") or "", handbook.version,
+        front, src, conf.get("site_url") or "", handbook.version,
         (extra.get("handbook") or {}).get("licence_url", "https://creativecommons.org/licenses/by/4.0/"),
-        cache_for(handbook.root),
+        cache_for(handbook.root), version_date(front, changed),
     )
     # This page's permanent link in the release being built, its changes and its earlier versions.
     hb["versions"] = handbook.releases.page_history(src, handbook.version, conf.get("site_url") or "",
