@@ -225,3 +225,26 @@ def test_bibliography_page_shows_uncited_works_apart_and_marks_unknown_details()
     assert pincus.endswith("so left out: publisher")
     assert html.select_one("#ref-weick1989 .hb-unconfirmed").get_text().endswith("volume, page range")
     assert html.select_one("#ref-rogers1957 .hb-unconfirmed") is None
+
+
+def test_one_author_written_two_ways_is_refused(tmp_path: Path) -> None:
+    first = {**ITEMS["trotter1996"], "author": [{"family": "Trotter", "given": "C."}]}
+    found = problems(tmp_path, [first, ITEMS["trotter2023"]])
+    assert any("the reference 'trotter2023' writes the author 'Trotter, Chris', and 'trotter1996' writes 'Trotter, C.'. "
+               "If they are one person, write the name the same way in both" in p for p in found), found
+    # Another person who shares the surname (initials that differ) is no problem.
+    other = {**ITEMS["trotter2023"], "id": "trotter2020", "author": [{"family": "Trotter", "given": "Jane"}]}
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps([ITEMS["trotter1996"], other]), encoding="utf-8")
+    assert set(load_references(path).items) == {"trotter1996", "trotter2020"}
+
+
+def test_the_handbook_writes_each_author_one_way() -> None:
+    cited = BIB.cite([("trotter1996", None), ("trotter2023", None)])
+    assert [text for _, text in cited] == ["Trotter, 1996", "Trotter, 2023"]  # no "C. Trotter": one person
+    assert "Antonopoulou, V." in BIB.entry("forrester2019")
+
+
+def test_harvard_calls_no_article_a_preprint() -> None:
+    assert "[Preprint]" not in BIB.entry("rogers1946", "harvard")  # volume and pages not yet confirmed
+    assert BIB.entry("rogers1946", "harvard").endswith("<i>American Psychologist</i>.")

@@ -132,7 +132,7 @@ def test_head_metadata_for_reference_managers(site: Path) -> None:
     # The trailing comma keeps the collective whole in Zotero (see Author.highwire).
     assert meta(html, "citation_author") == ["Client-Centred Practice Handbook contributors,"]
     assert meta(html, "citation_publication_date") == ["2026/12/01"]
-    assert meta(html, "citation_online_date") == ["2026/11/23"]
+    assert not meta(html, "citation_online_date")  # one date: the version's (test_head_metadata_agrees_on_every_page)
     assert meta(html, "citation_inbook_title") == ["Client-Centred Practice Handbook"]
     # No publisher: it would repeat the collective author, which APA then prints twice.
     assert not meta(html, "citation_publisher") and not meta(html, "DC.publisher")
@@ -148,9 +148,10 @@ def test_head_metadata_for_reference_managers(site: Path) -> None:
     assert meta(html, "og:title") == ["Advocacy"] and meta(html, "og:url") == [url] and meta(html, "og:type") == ["article"]
     assert html.find("link", rel="canonical")["href"] == url
     data = json.loads(html.find("script", type="application/ld+json").string)
-    assert data["@type"] == "Article" and data["headline"] == "Advocacy"
+    assert data["@type"] == "Chapter" and data["headline"] == "Advocacy"
     assert data["author"] == [{"@type": "Organization", "name": "Client-Centred Practice Handbook contributors"}]
-    assert data["datePublished"] == "2026-11-23" and data["dateModified"] == "2026-12-01"
+    assert data["datePublished"] == data["dateModified"] == "2026-12-01" and data["dateCreated"] == "2026-11-23"
+    assert "publisher" not in data
     assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert data["isPartOf"]["name"] == "Client-Centred Practice Handbook" and data["isPartOf"]["@type"] == "Book"
 
@@ -294,3 +295,63 @@ def test_every_link_in_the_built_site_leads_somewhere(site: Path) -> None:
             elif anchor and target.suffix == ".html" and anchor not in anchors(target):
                 broken.append(f"{source.relative_to(site)}: {href} (no such section)")
     assert broken == []
+
+
+def _built_pages(site: Path) -> list[tuple[str, BeautifulSoup]]:
+    found = []
+    for path in sorted(site.rglob("index.html")):
+        rel = path.parent.relative_to(site).as_posix()
+        if rel.startswith(("v/", "downloads/")) or rel == "404":
+            continue
+        html = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        if meta(html, "citation_title"):
+            found.append(("" if rel == "." else rel + "/", html))
+    return found
+
+
+def test_head_metadata_agrees_on_every_page(site: Path) -> None:
+    """Highwire (Zotero), Dublin Core, Open Graph, JSON-LD and the cite box describe each page alike."""
+    from handbook.config import nav_pages, read_nav
+    from handbook.releases import load_releases
+
+    releases, _ = load_releases(ROOT / "docs", {}, "0.0.0", None)
+    pages = _built_pages(site)
+    assert len(pages) == len(nav_pages(read_nav(ROOT)))  # every page in the navigation
+    for url, html in pages:
+        data = json.loads(html.find("script", type="application/ld+json").string)
+        title = meta(html, "citation_title")
+        assert title == meta(html, "DC.title") == meta(html, "og:title") == meta(html, "twitter:title") \
+            == [data["name"]] == [data["headline"]], url
+        # Zotero reads "Family, Given" (or a collective's name and a comma): the same names with or without it.
+        authors = [a.rstrip(", ") for a in meta(html, "citation_author")]
+        assert authors == meta(html, "DC.creator"), url
+        assert [a["name"] if a["@type"] == "Organization" else f"{a['familyName']}, {a['givenName']}" for a in data["author"]] == authors, url
+        assert not meta(html, "citation_publisher") and not meta(html, "DC.publisher") and "publisher" not in data, url
+        whole_book = url == ""
+        assert (data["@type"], meta(html, "og:type"), bool(meta(html, "citation_inbook_title"))) == \
+            (("Book", ["book"], False) if whole_book else ("Chapter", ["article"], True)), url
+        if not whole_book:
+            assert data["isPartOf"]["@type"] == "Book" and data["isPartOf"]["name"] == meta(html, "citation_inbook_title")[0]
+        day = meta(html, "citation_publication_date")[0].replace("/", "-")
+        assert [day] == meta(html, "DC.date") == meta(html, "article:published_time") == meta(html, "article:modified_time") \
+            == [data["datePublished"]] == [data["dateModified"]], url
+        box = html.select_one(".hb-cite-style[data-style=apa] .hb-cite-text")["data-plain"]
+        assert f"({day[:4]})" in box, url
+        version = data["version"]
+        assert meta(html, "prism.edition") == [f"Version {version}"] and f"(Version {version})" in box, url
+        # The date of the version being read: never earlier than the release that last changed the page.
+        src = "index.md" if whole_book else url.rstrip("/") + (".md" if (ROOT / "docs" / (url.rstrip("/") + ".md")).exists() else "/index.md")
+        changed = [r.date.isoformat() for r in releases.changes(src, version)]
+        assert not changed or day >= max(changed), (url, day, changed)
+
+
+def test_a_page_changed_by_later_releases_carries_their_date(site: Path) -> None:
+    html = page(site, "glossary")
+    assert meta(html, "DC.date") == ["2026-12-01"]  # created 23 November; changed by 0.2.0 and 0.3.0
+    assert "(2026)" in html.select_one(".hb-cite-style[data-style=apa] .hb-cite-text")["data-plain"]
+
+
+def test_the_home_page_has_one_name_everywhere(site: Path) -> None:
+    html = page(site, "")
+    data = json.loads(html.find("script", type="application/ld+json").string)
+    assert data["name"] == meta(html, "og:title")[0] == meta(html, "citation_title")[0] == "Client-Centred Practice Handbook"

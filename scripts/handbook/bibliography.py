@@ -32,7 +32,7 @@ from .text import did_you_mean, esc
 
 __all__ = [
     "STYLES", "Bibliography", "load_references", "isbn_is_valid", "parse_locator",
-    "to_bibtex", "to_ris", "standalone_entry",
+    "to_bibtex", "to_ris", "standalone_entry", "name_variant_problems",
 ]
 
 #: The citation styles offered to readers: key -> (label, CSL file, locale).
@@ -553,6 +553,10 @@ def _correct(text: str, style: str, item: dict[str, Any]) -> str:
             text = f"{esc(item['title'])}{', ' + number if number else ''}." + (f" {esc(url)}" if url else "")
         else:
             text = f"{esc(item['title'])}. {_year(item)}." + (f" {number}." if number else "") + (f" {esc(url)}." if url else "")
+    # 3b. Cite Them Right's style calls a journal article without volume or pages a "[Preprint]";
+    #     here it is an article whose volume and pages are not yet confirmed, and no preprint.
+    if style == "harvard" and item.get("type") == "article-journal" and item.get("genre") != "preprint":
+        text = text.replace(" [Preprint]", "")
     # 4. The American styles (APA, MLA, Chicago, Vancouver/NLM) put a full stop or comma
     #    inside the closing quotation mark, single or double (Chicago 6.9; APA 7 6.10), as
     #    citeproc-js does for their en-US locale; citeproc-py ignores punctuation-in-quote.
@@ -680,9 +684,40 @@ def load_references(path: Path, display: str | None = None, cache: FormatCache |
                         problems.append(Problem(name, _field_line(text_lines, line, date_field), f"the reference '{key}' has an impossible date in '{date_field}': {part}."))
                     if not 1500 <= values[0] <= 2100:
                         problems.append(Problem(name, _field_line(text_lines, line, date_field), f"the reference '{key}' has the year {values[0]} in '{date_field}', which is not a plausible year."))
+    problems += name_variant_problems(items, key_lines, name)
     if problems:
         raise ContentError(problems)
     return Bibliography(items=items, lines=key_lines, path=name, cache=cache or cache_for(None))
+
+
+def _initials(given: str) -> list[str]:
+    return [part[0].upper() for part in re.split(r"[\s.\-]+", given) if part]
+
+
+def _compatible(a: str, b: str) -> bool:
+    """Given names that could be one person's: the initials of one begin the other's ("C." and "Chris")."""
+    short, long_ = sorted((_initials(a), _initials(b)), key=len)
+    return bool(short) and long_[: len(short)] == short
+
+
+def name_variant_problems(items: dict[str, dict[str, Any]], key_lines: dict[str, int], file: str) -> list[Problem]:
+    """Two references that write one author two ways: the same family name, compatible initials
+    and a different given name ("Trotter, C." and "Trotter, Chris"). APA then adds initials to
+    the in-text citation, as it does for different people who share a surname."""
+    seen: dict[str, tuple[str, str]] = {}  # family -> (given, key) as first written
+    problems: list[Problem] = []
+    for key, item in items.items():
+        for person in item.get("author", []) + item.get("editor", []):
+            family, given = person.get("family", ""), person.get("given", "")
+            if not family or not given:
+                continue
+            first = seen.setdefault(family, (given, key))
+            if given.replace(" ", "") != first[0].replace(" ", "") and _compatible(given, first[0]):
+                problems.append(Problem(file, key_lines.get(key), (
+                    f"the reference '{key}' writes the author '{family}, {given}', and '{first[1]}' writes "
+                    f"'{family}, {first[0]}'. If they are one person, write the name the same way in both (the form "
+                    f"their publications use): otherwise APA cites them with initials, as two people who share a surname.")))
+    return problems
 
 
 # BibTeX and RIS ------------------------------------------------------------------------------

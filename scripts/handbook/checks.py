@@ -21,6 +21,7 @@ from markdown.extensions.toc import slugify, unique
 from .bibliography import LOCATOR_RE
 from .config import markdown_extensions, nav_pages, read_nav
 from .configcheck import config_problems
+from .corrections import correction_problems
 from .errors import Problem
 from .files import content_files
 from .pages import split_front_matter
@@ -119,6 +120,10 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
 
     # Names that belong to the handbook's own interface, written by hand in an attribute list or HTML.
     yield from _reserved_names(name, "\n".join(lines))
+
+    # Statements the handbook has corrected (docs/data/corrections.yml), wherever they come back.
+    cited = [(c.line, key) for c in handbook.usage.calls_by_page.get(rel, []) if c.macro in ("cite", "citet") for key in ref_keys(c.args)]
+    yield from correction_problems(name, rel, lines, cited, handbook.corrections)
 
     # Anatomy of a topic page.
     headings = [(n, m.group(1).strip()) for n, line in enumerate(lines, 1) if (m := re.match(r"^##\s+(.+?)\s*$", line))]
@@ -376,6 +381,9 @@ def run_checks(handbook: Handbook, paths: Iterable[Path] | None = None, *, spell
     for path in pages:
         if path.exists():
             problems.extend(check_page(handbook, path, spell, render_html=render_html, nav=in_nav, advice=advice))
+    if not paths and handbook.glossary is not None:  # definitions are shown on every page that links a term
+        glossary_lines = (handbook.docs_dir / "data" / "glossary.yml").read_text(encoding="utf-8", errors="replace").split("\n")
+        problems.extend(correction_problems(handbook.glossary.path, "data/glossary.yml", glossary_lines, [], handbook.corrections))
     if advice and not paths and handbook.glossary is not None:
         used = set(handbook.usage.pages_by_term)
         for term in handbook.glossary.sorted_terms():

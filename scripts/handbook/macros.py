@@ -18,13 +18,14 @@ from collections.abc import Callable
 
 from handbook import site as site_module
 from handbook.errors import BuildStopped, ContentError, Problem, github_annotation
+from handbook.facts import handbook_sections, release_facts, sections_html, size_text
 from handbook.files import is_fatal, refused_files
 from handbook.feed import FEED_FILE, atom_feed, robots_txt
 from handbook.formatcache import cache_for
 from handbook.pages import FRONT_MATTER_SCHEMA
 from handbook.glossary import GLOSSARY_PAGE, term_link_markdown
 from handbook.render import (
-    with_dates, bibliography_page_html, books_html, cite_html, citet_html, glossary_page_html, page_citation,
+    with_dates, version_date, bibliography_page_html, books_html, cite_html, citet_html, glossary_page_html, page_citation,
     section_pages_html,
 )
 from handbook.text import esc
@@ -198,7 +199,32 @@ def page_macros(handbook: Any, src_of: Callable[[], str], nav: list, conf: Any) 
             rows.append(f"<li>{esc(a.display)}{aff}{roles}{orcid}</li>")
         return '<ul class="hb-contributors">' + "".join(rows) + "</ul>"
 
-    funcs = (term, cite, citet, glossary_page, bibliography_page, section_pages, books_list, contributors_list)
+    # What the handbook says about itself, from the navigation, CITATION.cff and the changelog.
+    facts = release_facts(handbook.version, handbook.releases, site_module.release_date(handbook.root))
+
+    def release_version() -> str:
+        """The version being built: ``0.3.0`` (CITATION.cff)."""
+        return esc(facts["version"])
+
+    def release_date() -> str:
+        """The day that version was released: ``1 December 2026`` (its changelog entry)."""
+        return esc(facts["date"])
+
+    def release_year() -> str:
+        """The year that version was released, as a citation of the whole handbook gives it."""
+        return esc(facts["year"])
+
+    def handbook_size() -> str:
+        """``six sections and 35 topic pages``, counted in the navigation."""
+        return esc(size_text(handbook_sections(nav)))
+
+    def handbook_sections_list() -> str:
+        """Every section, linked, with how many topic pages it has (from the navigation)."""
+        titles = {src: front.title for src, front in handbook.pages.items()}
+        return sections_html(handbook_sections(nav), src_of(), titles, directory_urls=directory_urls)
+
+    funcs = (term, cite, citet, glossary_page, bibliography_page, section_pages, books_list, contributors_list,
+             release_version, release_date, release_year, handbook_size, handbook_sections_list)
     return {f.__name__: guarded(f) for f in funcs}
 
 
@@ -302,10 +328,12 @@ def _attach_citation(conf: Any, handbook: Any, src: str, meta: dict) -> dict | N
     if src not in handbook.pages:
         return None
     extra = conf.get("extra") or {}
+    front = handbook.pages[src]
+    changed = [r.date for r in handbook.releases.changes(src, handbook.version)]
     hb = page_citation(
-        handbook.pages[src], src, conf.get("site_url") or "", handbook.version,
+        front, src, conf.get("site_url") or "", handbook.version,
         (extra.get("handbook") or {}).get("licence_url", "https://creativecommons.org/licenses/by/4.0/"),
-        cache_for(handbook.root),
+        cache_for(handbook.root), version_date(front, changed),
     )
     # This page's permanent link in the release being built, its changes and its earlier versions.
     hb["versions"] = handbook.releases.page_history(src, handbook.version, conf.get("site_url") or "",

@@ -19,7 +19,7 @@ from .usage import UsageIndex
 
 __all__ = [
     "cite_html", "citet_html", "references_html", "glossary_page_html", "bibliography_page_html",
-    "section_pages_html", "page_citation", "human_date", "with_dates", "book_file_stem", "books_html",
+    "section_pages_html", "page_citation", "version_date", "human_date", "with_dates", "book_file_stem", "books_html",
 ]
 
 HANDBOOK = "Client-Centred Practice Handbook"
@@ -206,7 +206,8 @@ def _date_parts(day: dt.date) -> dict[str, list[list[int]]]:
 HOME = "index.md"
 
 
-def page_csl(front: FrontMatter, url: str, version: str, *, whole_book: bool = False) -> dict[str, Any]:
+def page_csl(front: FrontMatter, url: str, version: str, *, whole_book: bool = False,
+             date: dt.date | None = None) -> dict[str, Any]:
     """The page as a CSL item: a section (chapter) of the handbook, by its authors; the
     home page is the handbook itself (a book).
 
@@ -219,7 +220,7 @@ def page_csl(front: FrontMatter, url: str, version: str, *, whole_book: bool = F
         "id": "page", "type": "chapter", "title": front.title,
         "author": [a.csl() for a in front.authors],
         "container-title": HANDBOOK,
-        "issued": _date_parts(front.reviewed), "URL": url, "edition": f"Version {version}",
+        "issued": _date_parts(date or front.reviewed), "URL": url, "edition": f"Version {version}",
     }
     if whole_book:
         item.update(type="book", title=HANDBOOK)
@@ -227,12 +228,25 @@ def page_csl(front: FrontMatter, url: str, version: str, *, whole_book: bool = F
     return item
 
 
+def version_date(front: FrontMatter, changed: Iterable[dt.date]) -> dt.date:
+    """The date of the version being read: its last review, or the release that last changed the
+    page if that came later (a page changed by a release without a new review date is still that
+    release's text)."""
+    return max([front.reviewed, *changed])
+
+
 def page_citation(front: FrontMatter, src: str, site_url: str, version: str, licence_url: str,
-                  cache: FormatCache | None = None) -> dict[str, Any]:
-    """All a template needs for the cite box and the head metadata of one page."""
+                  cache: FormatCache | None = None, date: dt.date | None = None) -> dict[str, Any]:
+    """All a template needs for the cite box and the head metadata of one page.
+
+    One description of the page for every reader: the cite box, the Highwire tags Zotero
+    reads, Dublin Core, Open Graph and JSON-LD give the same title, authors, type, date
+    (``date``, the version being read: see :func:`version_date`) and version, and none
+    names a publisher (the authors are the handbook's contributors)."""
     url = site_url.rstrip("/") + "/" + url_for(src)
     whole_book = src == HOME
-    item = page_csl(front, url, version, whole_book=whole_book)
+    date = date or front.reviewed
+    item = page_csl(front, url, version, whole_book=whole_book, date=date)
     styles = []
     for key, (label, _, _) in STYLES.items():
         # Chicago writes the version in lower case after a comma ("In Handbook, version 0.2.0").
@@ -245,17 +259,17 @@ def page_citation(front: FrontMatter, src: str, site_url: str, version: str, lic
     ris = to_ris([{**item, "id": f"ccph-{slug}"}])
     authors = [{"display": a.display, "inverted": a.inverted, "highwire": a.highwire, "collective": a.collective, "orcid": a.orcid}
                for a in front.authors]
+    # schema.org's Chapter is Zotero's book section and CSL's chapter: a part of the Book.
     jsonld = {
-        "@context": "https://schema.org", "@type": "Book" if whole_book else "Article", "headline": front.title,
-        "name": front.title, "description": front.description, "url": url, "inLanguage": "en-GB",
+        "@context": "https://schema.org", "@type": "Book" if whole_book else "Chapter", "headline": item["title"],
+        "name": item["title"], "description": front.description, "url": url, "inLanguage": "en-GB",
         "author": [{"@type": "Organization", "name": a.display} if a.collective else
                    {"@type": "Person", "name": a.display, "familyName": a.family, "givenName": a.given,
                     **({"sameAs": f"https://orcid.org/{a.orcid}"} if a.orcid else {})} for a in front.authors],
-        "datePublished": front.created.isoformat(), "dateModified": front.reviewed.isoformat(),
+        "datePublished": date.isoformat(), "dateModified": date.isoformat(), "dateCreated": front.created.isoformat(),
         "license": licence_url, "keywords": ", ".join(front.keywords) if front.keywords else None,
         "isPartOf": None if whole_book else {"@type": "Book", "name": HANDBOOK, "url": site_url, "version": version},
-        "version": version if whole_book else None,
-        "publisher": {"@type": "Organization", "name": "Client-Centred Practice Handbook contributors"},
+        "version": version,
     }
     jsonld = {k: v for k, v in jsonld.items() if v is not None}
     return {
@@ -266,6 +280,7 @@ def page_citation(front: FrontMatter, src: str, site_url: str, version: str, lic
         "created_text": human_date(front.created), "reviewed_text": human_date(front.reviewed),
         "next_review_text": human_date(front.next_review),
         "created_slash": front.created.strftime("%Y/%m/%d"), "reviewed_slash": front.reviewed.strftime("%Y/%m/%d"),
+        "date": date.isoformat(), "date_slash": date.strftime("%Y/%m/%d"),
         "keywords": front.keywords, "version": version, "styles": styles,
         "bibtex_href": "data:application/x-bibtex;charset=utf-8," + urllib.parse.quote(bibtex),
         "ris_href": "data:application/x-research-info-systems;charset=utf-8," + urllib.parse.quote(ris),

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .authors import Author, load_authors
 from .bibliography import Bibliography, load_references
+from .corrections import CORRECTIONS_FILE, Correction, load_corrections
 from .errors import ContentError, Problem
 from .files import content_files, file_problems
 from .formatcache import cache_for
@@ -65,6 +66,8 @@ class Handbook:
     term_ids: set[str] = field(default_factory=set)
     #: Names in the bibliography (for the spelling check), read the same way.
     names: set[str] = field(default_factory=set)
+    #: Statements the handbook has corrected, refused wherever they are written again.
+    corrections: list[Correction] = field(default_factory=list)
 
     def docs_path(self, rel: str) -> str:
         """How messages name a page: ``docs/roles/advocacy.md``."""
@@ -147,6 +150,8 @@ def _load(root: Path, docs_dir: Path, _sig: tuple) -> Handbook:
         term_ids = set(glossary.terms)
     except (ContentError, OSError) as error:
         problems += getattr(error, "problems", [Problem(rel(data / "glossary.yml"), None, "cannot be read.")])
+    corrections, correction_problems = load_corrections(docs_dir / CORRECTIONS_FILE, reference_ids, rel(docs_dir / CORRECTIONS_FILE))
+    problems += correction_problems
     try:
         authors = load_authors(data / "authors.yml", rel(data / "authors.yml"))
     except ContentError as error:
@@ -171,7 +176,8 @@ def _load(root: Path, docs_dir: Path, _sig: tuple) -> Handbook:
     problems += release_problems
     return Handbook(root=root, docs_dir=docs_dir, glossary=glossary, bibliography=bibliography,
                     authors=authors, pages=pages, usage=usage, version=version,
-                    problems=problems, reference_ids=reference_ids, term_ids=term_ids, names=names, releases=releases)
+                    problems=problems, reference_ids=reference_ids, term_ids=term_ids, names=names, releases=releases,
+                    corrections=corrections)
 
 
 def _json_text(literal: str) -> str:
