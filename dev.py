@@ -25,6 +25,7 @@ It never downloads a browser of its own.
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -161,48 +162,52 @@ def node_modules() -> None:
     run("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
 
 
+COMMANDS = {
+    "serve": "preview the site at http://127.0.0.1:8000/, rebuilt about a second after you save",
+    "test": "run the whole test suite (other arguments go to pytest, e.g. -k search)",
+    "build": "build the site strictly into site/ (other arguments go to mkdocs build, e.g. -d DIR)",
+    "check": "check pages without building the site (other arguments: pages to check, --no-spelling)",
+    "new": "create a new page from the template (other arguments go to scripts/new_page.py)",
+    "publish": "build every release as the deploy publishes it (other arguments go to scripts/publish.py)",
+    "bench": "measure build cost, preview reload time and Lighthouse scores",
+    "help": "show this help",
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    """The commands and their options, each with --help (what is not an option here is passed on)."""
+    top = argparse.ArgumentParser(prog="python3 dev.py", description=__doc__.split("\n\n")[0],
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = top.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    commands = {name: sub.add_parser(name, help=text, description=text) for name, text in COMMANDS.items()}
+    commands["serve"].add_argument("--full", action="store_true", help="rebuild every page after a save (slower), not only the saved one")
+    commands["serve"].add_argument("--port", type=int, default=8000, help="the local port to serve on (default: 8000)")
+    commands["build"].add_argument("--books", action="store_true", help="also make the PDF, EPUB and offline copy into site/downloads/")
+    what = commands["bench"].add_mutually_exclusive_group()
+    what.add_argument("--build-only", action="store_true", help="build cost against plain Material and the preview's reload time only")
+    what.add_argument("--lighthouse", action="store_true", help="Lighthouse alone: five pages against default Material, and the page-weight budget")
+    return top
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] in {"-h", "--help", "help"}:
-        print(__doc__)
-        return 0
-    command, args = argv[0], argv[1:]
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs on whatever python3 the reader has
         say("the handbook needs Python 3.11 or newer.")
         return 1
+    if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        say(f"unknown command '{argv[0]}'. Run `python3 dev.py help` to see the commands.")
+        return 2
+    try:
+        options, args = parser().parse_known_args(argv)
+    except SystemExit as stop:  # --help, or a mistake argparse has explained
+        return int(stop.code or 0)
+    command = options.command
+    if command in (None, "help"):
+        parser().print_help()
+        return 0
     if command == "serve":
-        env = sync()
-        if config_precheck(env):
-            return 1
-        env["HANDBOOK_SITE_URL"] = "http://127.0.0.1:8000/"  # preview at the root, not under /handbook/
-        # After the first full build, a save rebuilds only the saved page (about a second),
-        # and a problem is printed without stopping the preview; `dev.py build` and CI stay
-        # strict and rebuild everything. `python3 dev.py serve --full` rebuilds every page.
-        fast = [] if "--full" in args else ["--dirty", "--no-strict"]
-        args = [a for a in args if a != "--full"]
-        return run(VENV / "bin" / "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", "--livereload", *fast, *args, env=env, check=False)
+        return serve(options, args)
     if command == "build":
-        books = "--books" in args
-        args = [a for a in args if a != "--books"]
-        if books:  # WeasyPrint lays the PDF out with Pango, in the DejaVu fonts
-            system_packages(BOOK_PACKAGES)
-        env = sync()
-        # HANDBOOK_ENGINE=zensical builds the same site with Zensical, Material's successor
-        # (README: "Building with Zensical"); its --clean rebuilds every page from the sources.
-        engine = os.environ.get("HANDBOOK_ENGINE", "mkdocs")
-        if engine not in {"mkdocs", "zensical"}:
-            say(f"HANDBOOK_ENGINE is '{engine}': it must be 'mkdocs' (the default) or 'zensical'.")
-            return 2
-        cmd = ["build", *args] if engine == "mkdocs" else ["build", "--clean", *args]
-        code = config_precheck(env) or run(VENV / "bin" / engine, *cmd, env=env, check=False)
-        if code == 0 and books:
-            node_modules()
-            return run(VENV / "bin" / "python", "scripts/build_books.py", "--site", _site_dir(args), env=env, check=False)
-        if code != 0:  # leave nothing half-built that someone could open or publish by mistake
-            out = _site_dir(args)
-            shutil.rmtree(out, ignore_errors=True)
-            say(f"the build failed (the lines above say where and why), so {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out} "
-                f"was removed rather than left half-built.")
-        return code
+        return build(options, args)
     if command == "check":
         system_packages({"/usr/bin/aspell", "/usr/lib/aspell/en_GB.multi"}, required=False)
         env = sync()
@@ -218,17 +223,60 @@ def main(argv: list[str]) -> int:
     if command == "publish":
         env = sync()
         return run(VENV / "bin" / "python", "scripts/publish.py", *args, env=env, check=False)
-    if command == "bench":
-        env = sync()
-        if "--build-only" in args:  # build cost against plain Material, real site to 1,000 pages
-            return run(VENV / "bin" / "python", "scripts/bench_build.py", *[a for a in args if a != "--build-only"], env=env, check=False)
-        system_packages()
-        if "--lighthouse" in args:  # Lighthouse alone: the handbook against default Material, five pages
-            return run(VENV / "bin" / "python", "scripts/benchmark.py", *[a for a in args if a != "--lighthouse"], env=env, check=False)
-        code = run(VENV / "bin" / "python", "scripts/bench_build.py", env=env, check=False)
-        return code or run(VENV / "bin" / "python", "scripts/benchmark.py", *args, env=env, check=False)
-    say(f"unknown command '{command}'. Run `python3 dev.py help` to see the commands.")
-    return 2
+    return bench(options, args)
+
+
+def serve(options: argparse.Namespace, args: list[str]) -> int:
+    env = sync()
+    if config_precheck(env):
+        return 1
+    address = f"127.0.0.1:{options.port}"
+    env["HANDBOOK_SITE_URL"] = f"http://{address}/"  # preview at the root, not under /handbook/
+    # After the first full build, a save rebuilds only the saved page (about a second),
+    # and a problem is printed without stopping the preview; `dev.py build` and CI stay
+    # strict and rebuild everything. `python3 dev.py serve --full` rebuilds every page.
+    fast = [] if options.full else ["--dirty", "--no-strict"]
+    cmd = [str(VENV / "bin" / "mkdocs"), "serve", "--dev-addr", address, "--livereload", *fast, *args]
+    # This process becomes the server (same process id), so stopping it however it is
+    # stopped (Ctrl+C, an editor's stop button, `kill PID`) stops the server and frees the port.
+    sys.stdout.flush()
+    os.chdir(ROOT)
+    os.execve(cmd[0], cmd, env)
+    return 0  # not reached
+
+
+def build(options: argparse.Namespace, args: list[str]) -> int:
+    if options.books:  # WeasyPrint lays the PDF out with Pango, in the DejaVu fonts
+        system_packages(BOOK_PACKAGES)
+    env = sync()
+    # HANDBOOK_ENGINE=zensical builds the same site with Zensical, Material's successor
+    # (README: "Building with Zensical"); its --clean rebuilds every page from the sources.
+    engine = os.environ.get("HANDBOOK_ENGINE", "mkdocs")
+    if engine not in {"mkdocs", "zensical"}:
+        say(f"HANDBOOK_ENGINE is '{engine}': it must be 'mkdocs' (the default) or 'zensical'.")
+        return 2
+    cmd = ["build", *args] if engine == "mkdocs" else ["build", "--clean", *args]
+    code = config_precheck(env) or run(VENV / "bin" / engine, *cmd, env=env, check=False)
+    if code == 0 and options.books:
+        node_modules()
+        return run(VENV / "bin" / "python", "scripts/build_books.py", "--site", _site_dir(args), env=env, check=False)
+    if code != 0:  # leave nothing half-built that someone could open or publish by mistake
+        out = _site_dir(args)
+        shutil.rmtree(out, ignore_errors=True)
+        say(f"the build failed (the lines above say where and why), so {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out} "
+            f"was removed rather than left half-built.")
+    return code
+
+
+def bench(options: argparse.Namespace, args: list[str]) -> int:
+    env = sync()
+    if options.build_only:  # build cost against plain Material, real site to 1,000 pages
+        return run(VENV / "bin" / "python", "scripts/bench_build.py", *args, env=env, check=False)
+    system_packages()
+    if options.lighthouse:  # Lighthouse alone: the handbook against default Material, five pages
+        return run(VENV / "bin" / "python", "scripts/benchmark.py", *args, env=env, check=False)
+    code = run(VENV / "bin" / "python", "scripts/bench_build.py", env=env, check=False)
+    return code or run(VENV / "bin" / "python", "scripts/benchmark.py", *args, env=env, check=False)
 
 
 if __name__ == "__main__":

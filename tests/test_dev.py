@@ -79,3 +79,21 @@ def test_an_unknown_engine_is_named(monkeypatch: pytest.MonkeyPatch, capsys: pyt
     monkeypatch.setenv("HANDBOOK_ENGINE", "hugo")
     assert dev.main(["build"]) == 2
     assert "HANDBOOK_ENGINE is 'hugo': it must be 'mkdocs' (the default) or 'zensical'." in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", [[], ["help"], ["--help"], *([c, "--help"] for c in dev.COMMANDS if c != "help")])
+def test_every_command_has_help_and_runs_nothing(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, command: list[str]) -> None:
+    monkeypatch.setattr(dev, "sync", lambda: pytest.fail("--help must not set anything up"))
+    monkeypatch.setattr(dev, "run", lambda *a, **k: pytest.fail("--help must not run anything"))
+    assert dev.main(command) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: python3 dev.py") and (not command[1:] or command[0] in out)
+
+
+def test_bench_options_reach_the_right_script(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple] = []
+    monkeypatch.setattr(dev, "sync", lambda: {})
+    monkeypatch.setattr(dev, "system_packages", lambda *a, **k: None)
+    monkeypatch.setattr(dev, "run", lambda *a, **k: calls.append(a) or 0)
+    assert dev.main(["bench", "--build-only", "--sizes", "40"]) == 0
+    assert calls == [(dev.VENV / "bin" / "python", "scripts/bench_build.py", "--sizes", "40")]

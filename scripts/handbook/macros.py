@@ -294,11 +294,21 @@ def render_zensical_page(page: Any, config: dict, markdown: str) -> str:
 
 
 def _install_log_filter() -> None:
-    """Say each link problem once: MkDocs' own warning is dropped where the handbook's line says it."""
+    """Say each link problem once: MkDocs' own warning is dropped where the handbook's line says it.
+    And the preview's fast rebuilds (``--dirty``) start without MkDocs' warning that navigation may be
+    inaccurate: the preview rebuilds the navigation with every page, and a reader cannot act on it."""
     for name in ("mkdocs.structure.pages", "mkdocs.structure.nav"):
         logger = logging.getLogger(name)
         if not any(isinstance(f, _Duplicates) for f in logger.filters):
             logger.addFilter(_Duplicates())
+    build_log = logging.getLogger("mkdocs.commands.build")
+    if not any(isinstance(f, _NoDirtyWarning) for f in build_log.filters):
+        build_log.addFilter(_NoDirtyWarning())
+
+
+class _NoDirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
 class _Duplicates(logging.Filter):
