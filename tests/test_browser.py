@@ -273,3 +273,15 @@ def test_keyboard_cite_box_copy_by_tab_and_space(page: Page) -> None:
     label = page.evaluate("() => document.getElementById(document.activeElement.getAttribute('aria-describedby')).textContent")
     page.keyboard.press("Space")
     expect(page.locator(".hb-copy-status")).to_contain_text(f"{label} citation copied")
+
+
+def test_the_top_navigation_fits_on_one_line_at_1280_px(page: Page) -> None:
+    """Every section's tab is on the one line of tabs, none cut off, at a laptop's 1280 px."""
+    page.goto("settings/")
+    tabs = page.evaluate("""() => [...document.querySelectorAll('.md-tabs__item')].map(tab => {
+        const box = tab.getBoundingClientRect();
+        return {text: tab.innerText.trim(), top: Math.round(box.top), right: Math.round(box.right)};
+    })""")
+    assert [t["text"] for t in tabs][6:8] == ["Statutory settings", "Skills"], tabs
+    assert len({t["top"] for t in tabs}) == 1, tabs
+    assert max(t["right"] for t in tabs) <= page.viewport_size["width"], tabs
