@@ -143,7 +143,7 @@ def standards_map_html(standards: Standards, pages: dict[str, list[str]], titles
                              for p in linked) or '<span class="hb-meta">No page yet</span>'
             rows.append(f'<tr id="{esc(standard_anchor(item.id))}"><th scope="row">{esc(item.number)}</th>'
                         f"<td>{esc(item.wording)}</td><td>{cell}</td></tr>")
-        caption = f'{esc(framework.name)} ({framework.year}): <a href="{esc(framework.source)}">the full text</a>'
+        caption = f'<a href="{esc(framework.source)}">{esc(framework.name)}</a> ({framework.year})'
         out.append(f'<table class="hb-standards-map"><caption>{caption}</caption><thead><tr><th scope="col">Number</th>'
                    f'<th scope="col">Standard (short)</th><th scope="col">Pages</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
     return "\n".join(out)
