@@ -369,9 +369,9 @@ def _attach_citation(conf: Any, handbook: Any, src: str, meta: dict) -> dict | N
     # This page's permanent link in the release being built, its changes and its earlier versions.
     hb["versions"] = handbook.releases.page_history(src, handbook.version, conf.get("site_url") or "",
                                                     directory_urls=bool(conf.get("use_directory_urls", True)))
-    extra_handbook = extra.get("handbook") or {}
+    hb["licence_name"] = str((extra.get("handbook") or {}).get("licence_name", "CC BY 4.0"))
     hb["reuse"] = reuse_statement(front.title, [a.display for a in front.authors], hb["url"], handbook.version,
-                                  str(extra_handbook.get("licence_name", "CC BY 4.0")), hb["licence_url"])
+                                  hb["licence_name"], hb["licence_url"])
     repo_url = str(conf.get("repo_url") or "")
     hb["report_href"] = report_issue_url(repo_url, front.title, hb["url"], handbook.version) \
         if repo_url.startswith("https://github.com/") else ""
