@@ -298,3 +298,32 @@ def test_downloads_page_offers_the_three_books_of_this_release(site: Path, books
     assert all((books["dir"] / name).exists() for name in names)
     home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert home.select_one('nav a[href="about/downloads/"]') is not None  # in the navigation, under About
+
+
+def _in_order(text: str, *parts: str) -> bool:
+    """Whether each part is in the text, each after the one before."""
+    squeezed = _squeezed(text)
+    positions = [squeezed.find(_squeezed(p)) for p in parts]
+    return -1 not in positions and positions == sorted(positions)
+
+
+#: The worked example of issue 30's self-check questions (docs/roles/advocacy.md): the last
+#: question, the heading of the answers, the first answer and the last.
+SELF_CHECK = ("4. In a sentence, why does the page warn against an advocate who simply speaks for someone?", "Answers",
+              "Cause (or systemic) advocacy seeks to change", "Speaking for someone can replace one powerful voice")
+
+
+def test_pdf_prints_the_self_check_answers_after_the_questions(pdf: PdfReader) -> None:
+    text = _page_text(pdf, "Advocacy")
+    assert _in_order(text, "Check your understanding", *SELF_CHECK, "Reflective questions"), text[:3000]
+
+
+def test_epub_gives_the_self_check_answers_after_the_questions(books: dict) -> None:
+    with zipfile.ZipFile(books["dir"] / f"{STEM}.epub") as book:
+        name = next(n for n in book.namelist() if n.endswith("roles-advocacy.xhtml"))
+        soup = BeautifulSoup(book.read(name).decode("utf-8"), "html.parser")
+    assert soup.find("details") is None and soup.find("summary") is None
+    text = soup.get_text(" ")
+    assert _in_order(text, "Check your understanding", *SELF_CHECK, "Reflective questions")
+    answers = soup.select("ol.bk-answers > li")
+    assert len(answers) == 4 and all(a.find("a", href=True) for a in answers)

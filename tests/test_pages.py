@@ -65,7 +65,7 @@ def test_unknown_field_and_review_order() -> None:
     text = GOOD.replace("keywords: [advocacy]", "keywords: [advocacy]\nauthor: Someone").replace("next_review: 2027-11-23", "next_review: 2025-01-01")
     assert check(text) == [
         "docs/roles/advocacy.md:7: 'next_review' must be after 'reviewed'.",
-        "docs/roles/advocacy.md:9: unknown field 'author'. Use only: authors, created, description, hide, keywords, next_review, reviewed, search, title.",
+        "docs/roles/advocacy.md:9: unknown field 'author'. Use only: authors, created, description, hide, keywords, next_review, reviewed, search, standards, title.",
     ]
 
 

@@ -26,15 +26,20 @@ from .errors import Problem
 from .files import content_files
 from .pages import split_front_matter
 from .safety import html_problems, mask_code, source_line, url_problem
+from .selfcheck import SELF_CHECK_HEADING, self_check_problems
 from .site import EXEMPT, Handbook
 from .standard import CONTENT_SECTIONS, kind_of, standard_problems
 from .text import did_you_mean
 from .usage import blank_front_matter, read_page, ref_keys
 
-__all__ = ["run_checks", "build_problems", "page_anchors", "CONTENT_SECTIONS", "ANATOMY", "HOUSE_STYLE"]
+__all__ = ["run_checks", "build_problems", "page_anchors", "CONTENT_SECTIONS", "ANATOMY", "HOUSE_STYLE", "STANDARDS_SECTIONS",
+           "needs_standards"]
 
 #: Headings every topic page has, in this order.
-ANATOMY = ("Learning outcomes", "Critical perspectives", "Key points", "Reflective questions", "Further reading")
+ANATOMY = ("Learning outcomes", "Critical perspectives", "Key points", SELF_CHECK_HEADING, "Reflective questions", "Further reading")
+#: The pages that name the professional standards they support: topic, settings and skills pages and case studies.
+STANDARDS_SECTIONS = (*CONTENT_SECTIONS, "settings", "skills")
+MAX_STANDARDS = 5
 MAX_SENTENCE_WORDS = 40
 MAX_PARAGRAPH_WORDS = 150
 
@@ -70,6 +75,25 @@ def _docs_rel(handbook: Handbook, path: Path) -> str:
 def _is_topic(rel: str) -> bool:
     parts = rel.split("/")
     return len(parts) == 2 and parts[0] in CONTENT_SECTIONS and parts[1] != "index.md"
+
+
+def needs_standards(rel: str) -> bool:
+    """Whether a page must name the professional standards it supports (not a section's landing page)."""
+    parts = rel.split("/")
+    return len(parts) == 2 and parts[0] in STANDARDS_SECTIONS and parts[1] != "index.md"
+
+
+def _standards_problems(handbook: Handbook, name: str, rel: str) -> Iterator[Problem]:
+    front = handbook.pages.get(rel)
+    if front is None or not handbook.maps_standards or not needs_standards(rel):
+        return  # a page whose front matter has a mistake is reported by its validation
+    if not front.standards:
+        yield Problem(name, 2, "the page names no professional standards. Add a line like "
+                               "'standards: [swe-1.3, pcf-values-and-ethics]' to its front matter: the 2 to 5 standards "
+                               "from docs/data/standards.yml that the page does most to support.")
+    elif len(front.standards) > MAX_STANDARDS:
+        yield Problem(name, 2, f"the page names {len(front.standards)} professional standards. Keep the "
+                               f"{MAX_STANDARDS} it does most to support, so the map on the educators' page stays useful.", "warning")
 
 
 def _body_lines(text: str) -> tuple[list[str], int]:
@@ -131,6 +155,8 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
     if _is_topic(rel):
         positions = []
         for part in ANATOMY:
+            if part == SELF_CHECK_HEADING and part not in titles:
+                continue  # whether it is required, and its rules: self_check_problems below
             if part not in titles:
                 yield Problem(name, None, f"the page has no '## {part}' section. Every topic page has one (see docs/about/style-guide.md); `python3 dev.py new` writes them all.")
             else:
@@ -139,6 +165,8 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
             yield Problem(name, None, f"the sections are out of order. Put them in this order: {', '.join(ANATOMY)}.")
         if not re.search(r'^!!! example "[^"]*[Ff]ictional', text, re.M):
             yield Problem(name, None, "the page has no practice example labelled as fictional. Add one in a '!!! example \"Fictional example\"' box.", "warning")
+    yield from self_check_problems(name, rel, lines)
+    yield from _standards_problems(handbook, name, rel)
     for n, title in headings:
         if title.lower() in ("references", "bibliography", "cite this page"):
             yield Problem(name, n, f"the page writes its own '{title}' section. Remove it: references and 'Cite this page' are generated from the citations.")

@@ -32,7 +32,7 @@ from .errors import Problem
 __all__ = ["DATA_FILES", "IMAGE_TYPES", "content_files", "file_problems", "refused_files", "svg_problems", "is_fatal"]
 
 #: The data files under docs/data/ (each validated by its own module).
-DATA_FILES = {"glossary.yml", "references.json", "authors.yml", "corrections.yml"}
+DATA_FILES = {"glossary.yml", "references.json", "authors.yml", "corrections.yml", "standards.yml"}
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 _CODE = re.compile(r"^assets/(?:javascripts/[a-z0-9_-]+\.js|stylesheets/[a-z0-9_-]+\.css)$")
 #: Problems after which MkDocs must not read the files at all (it would follow the link).

@@ -26,13 +26,14 @@ from handbook.pages import FRONT_MATTER_SCHEMA
 from handbook.glossary import GLOSSARY_PAGE, term_link_markdown
 from handbook.render import (
     with_dates, version_date, bibliography_page_html, books_html, cite_html, citet_html, glossary_page_html, page_citation,
-    section_pages_html,
+    section_pages_html, report_issue_url, reuse_statement,
 )
-from handbook.text import esc
+from handbook.text import esc, relative_url
 from handbook.bibliography import LOCATOR_RE
 from handbook.checks import build_problems
 from handbook.config import read_nav
 from handbook.safety import parse_page, protect_code
+from handbook.standards import standards_line_html, standards_map_html
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 # Kept in handbook.site, not here: Zensical executes this file afresh for every page.
@@ -223,8 +224,30 @@ def page_macros(handbook: Any, src_of: Callable[[], str], nav: list, conf: Any) 
         titles = {src: front.title for src, front in handbook.pages.items()}
         return sections_html(handbook_sections(nav), src_of(), titles, directory_urls=directory_urls)
 
+    def standards_map() -> str:
+        """The educators' map: each professional standard with the pages that support it."""
+        if handbook.standards is None:
+            return ""
+        order = [src for src in _nav_order(nav) if src in handbook.pages]
+        pages = {src: handbook.pages[src].standards for src in order if handbook.pages[src].standards}
+        titles = {src: front.title for src, front in handbook.pages.items()}
+        return standards_map_html(handbook.standards, pages, titles, src_of(), directory_urls=directory_urls)
+
+    def case_studies_list() -> str:
+        """Every case study (the practice section, in the navigation's order) with its description and standards."""
+        rows = []
+        for src in (s for s in _nav_order(nav) if s.startswith("practice/") and not s.endswith("index.md") and s in handbook.pages):
+            front = handbook.pages[src]
+            url = relative_url(src_of(), src, directory_urls=directory_urls)
+            supports = standards_line_html(handbook.standards, front.standards, src_of(), directory_urls=directory_urls) \
+                if handbook.standards is not None else ""
+            rows.append(f'<li><a href="{esc(url)}">{esc(front.title)}</a><br><span class="hb-meta">{esc(front.description)}</span>'
+                        f"{supports}</li>")
+        return '<ul class="hb-case-studies">' + "".join(rows) + "</ul>" if rows else ""
+
     funcs = (term, cite, citet, glossary_page, bibliography_page, section_pages, books_list, contributors_list,
-             release_version, release_date, release_year, handbook_size, handbook_sections_list)
+             release_version, release_date, release_year, handbook_size, handbook_sections_list, standards_map,
+             case_studies_list)
     return {f.__name__: guarded(f) for f in funcs}
 
 
@@ -290,7 +313,7 @@ def render_zensical_page(page: Any, config: dict, markdown: str) -> str:
     _attach_citation(config, handbook, src, page.meta)
     _publish_downloads(handbook, Path(config.get("site_dir") or root / "site"), config)
     text = text.lstrip("\n") if scanned else text
-    return with_dates(text, handbook.pages[src]) if src in handbook.pages else text
+    return with_dates(text, handbook.pages[src], _standards_line(handbook, src)) if src in handbook.pages else text
 
 
 def _install_log_filter() -> None:
@@ -326,6 +349,14 @@ class _Duplicates(logging.Filter):
         return True
 
 
+def _nav_order(nav: Any) -> list[str]:
+    """The navigation's pages (paths under docs/), in the order readers meet them."""
+    if isinstance(nav, str):
+        return [nav] if nav.endswith(".md") else []
+    items = nav.values() if isinstance(nav, dict) else nav if isinstance(nav, list) else []
+    return [src for item in items for src in _nav_order(item)]
+
+
 def _nav(env: Any, root: Path) -> list:
     """The navigation as written in mkdocs.yml (Zensical hands the macros its own form of it)."""
     if _fail_fast:
@@ -348,6 +379,12 @@ def _attach_citation(conf: Any, handbook: Any, src: str, meta: dict) -> dict | N
     # This page's permanent link in the release being built, its changes and its earlier versions.
     hb["versions"] = handbook.releases.page_history(src, handbook.version, conf.get("site_url") or "",
                                                     directory_urls=bool(conf.get("use_directory_urls", True)))
+    hb["licence_name"] = str((extra.get("handbook") or {}).get("licence_name", "CC BY 4.0"))
+    hb["reuse"] = reuse_statement(front.title, [a.display for a in front.authors], hb["url"], handbook.version,
+                                  hb["licence_name"], hb["licence_url"])
+    repo_url = str(conf.get("repo_url") or "")
+    hb["report_href"] = report_issue_url(repo_url, front.title, hb["url"], handbook.version) \
+        if repo_url.startswith("https://github.com/") else ""
     meta["hb"] = hb
     # The page's keywords (acronyms, names, American spellings) are searched too: Material's
     # search plugin indexes page.meta.tags as a field of its own, weighted in mkdocs.yml.
@@ -366,7 +403,15 @@ def on_post_page_macros(env: Any) -> None:
     if handbook is None or src not in handbook.pages:
         return
     _attach_citation(env.conf, handbook, src, env.page.meta)
-    env.markdown = with_dates(env.markdown, handbook.pages[src])
+    env.markdown = with_dates(env.markdown, handbook.pages[src], _standards_line(handbook, src))
+
+
+def _standards_line(handbook: Any, src: str) -> str:
+    """The page's "Supports: ..." line (empty when it names no standards)."""
+    if handbook.standards is None or src not in handbook.pages:
+        return ""
+    line = standards_line_html(handbook.standards, handbook.pages[src].standards, src, directory_urls=site_module.DIRECTORY_URLS)
+    return "\n" + line if line else ""
 
 
 def on_post_build(env: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import yaml
@@ -36,6 +37,9 @@ FRONT_MATTER_SCHEMA: dict[str, Any] = {
         "reviewed": {"type": "string", "pattern": _DATE},
         "next_review": {"type": "string", "pattern": _DATE},
         "keywords": {"type": "array", "items": {"type": "string", "minLength": 1, **_PLAIN}},
+        # The professional standards the page supports: ids from docs/data/standards.yml.
+        "standards": {"type": "array", "uniqueItems": True, "items": {"type": "string", "pattern": "^[a-z0-9][a-z0-9.-]*$",
+                                                                      "description": "an id from docs/data/standards.yml, like swe-1.3"}},
         "hide": {"type": "array", "items": {"enum": ["navigation", "toc", "footer", "path", "feedback", "tags"]}},
         "search": {"type": "object", "additionalProperties": False, "properties": {  # Material's per-page search settings
             "boost": {"type": "number", "exclusiveMinimum": 0, "maximum": 10}, "exclude": {"type": "boolean"}}},
@@ -54,6 +58,8 @@ class FrontMatter:
     reviewed: dt.date
     next_review: dt.date
     keywords: list[str] = field(default_factory=list)
+    #: The ids of the professional standards the page supports (docs/data/standards.yml).
+    standards: list[str] = field(default_factory=list)
 
 
 def split_front_matter(text: str) -> tuple[str | None, int]:
@@ -74,9 +80,13 @@ def _as_text(value: Any) -> Any:
 
 
 def validate_front_matter(
-    path: str, text: str, authors: dict[str, Author]
+    path: str, text: str, authors: dict[str, Author], standards: Mapping[str, Any] | None = None,
+    unknown_standard: Callable[[str], str] | None = None,
 ) -> tuple[FrontMatter | None, list[Problem]]:
-    """Check a page's front matter. Line numbers count from the top of the file."""
+    """Check a page's front matter. Line numbers count from the top of the file.
+
+    ``standards`` are the known standard ids (None: not checked); ``unknown_standard`` words the
+    message for an id that is not one of them."""
     if text.startswith("\ufeff"):
         return None, [Problem(path, 1, "starts with an invisible byte-order mark (BOM) before its front matter. Save it as "
                                        "UTF-8 without BOM (most editors call this plain 'UTF-8').")]
@@ -131,10 +141,25 @@ def validate_front_matter(
             known = ", ".join(sorted(authors))
             problems.append(Problem(path, data.line_of("authors") + 1,
                                     f"the author '{name}' is not in docs/data/authors.yml. Add them there first, or use one of: {known}."))
+    if standards is not None and isinstance(data.get("standards"), list):
+        for standard_id in data["standards"]:
+            if isinstance(standard_id, str) and standard_id not in standards:
+                message = unknown_standard(standard_id) if unknown_standard else f"unknown standard '{standard_id}'."
+                problems.append(Problem(path, _item_line(yaml_text, data, "standards", standard_id), message))
     if problems:
         return None, sorted(problems)
     return FrontMatter(
         title=data["title"], description=data["description"], authors=page_authors,
         created=dates["created"], reviewed=dates["reviewed"], next_review=dates["next_review"],
-        keywords=list(data.get("keywords") or []),
+        keywords=list(data.get("keywords") or []), standards=list(data.get("standards") or []),
     ), []
+
+
+def _item_line(yaml_text: str, data: LineDict, key: str, value: str) -> int:
+    """The file line of one item of a list field: its own line in a block list, else the field's."""
+    first = data.line_of(key)  # 1-based in the YAML, which starts on the file's second line
+    lines = yaml_text.split("\n")
+    for index in range(first, min(first + len(data[key]), len(lines))):
+        if re.match(rf"^\s*-\s*['\"]?{re.escape(value)}['\"]?\s*(#.*)?$", lines[index]):
+            return index + 2
+    return first + 1

@@ -20,6 +20,7 @@ from .usage import UsageIndex
 __all__ = [
     "cite_html", "citet_html", "references_html", "glossary_page_html", "bibliography_page_html",
     "section_pages_html", "page_citation", "version_date", "human_date", "with_dates", "book_file_stem", "books_html",
+    "report_issue_url", "reuse_statement",
 ]
 
 HANDBOOK = "Client-Centred Practice Handbook"
@@ -64,11 +65,12 @@ def dates_html(front: FrontMatter) -> str:
         f'{label} <time datetime="{day.isoformat()}">{human_date(day)}</time>' for label, day in parts) + "</p>"
 
 
-def with_dates(markdown: str, front: FrontMatter) -> str:
-    """The page's Markdown with its dates under the title (the first level-one heading)."""
+def with_dates(markdown: str, front: FrontMatter, after: str = "") -> str:
+    """The page's Markdown with its dates under the title (the first level-one heading), and
+    ``after`` them (the standards the page supports) if given."""
     if 'class="hb-dates"' in markdown:
         return markdown
-    return re.sub(r"^(# .+)$", lambda m: m.group(1) + "\n\n" + dates_html(front), markdown, count=1, flags=re.M)
+    return re.sub(r"^(# .+)$", lambda m: m.group(1) + "\n\n" + dates_html(front) + after, markdown, count=1, flags=re.M)
 
 
 # In-text citations -------------------------------------------------------------------------
@@ -289,3 +291,21 @@ def page_citation(front: FrontMatter, src: str, site_url: str, version: str, lic
         "jsonld": json.dumps(jsonld, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"),
         "handbook": HANDBOOK, "licence_url": licence_url,
     }
+
+
+# Reuse and reports ----------------------------------------------------------------------------
+def reuse_statement(title: str, authors: list[str], url: str, version: str, licence_name: str, licence_url: str) -> str:
+    """The attribution a reuser pastes under CC BY 4.0: title, author, source, licence, changes (TASL)."""
+    by = authors[0] if len(authors) == 1 else ", ".join(authors[:-1]) + " and " + authors[-1]
+    return (f"“{title}” by {by}, from the {HANDBOOK} (version {version}), {url}, is licensed under "
+            f"{licence_name} ({licence_url}). Changes: [describe your changes]")
+
+
+def report_issue_url(repo_url: str, title: str, url: str, version: str) -> str:
+    """A link that opens the repository's new-issue form filled in with the page and its version.
+
+    Only a link: nothing is sent until the reader submits the form on GitHub."""
+    body = (f"Page: {title}\nAddress: {url}\nVersion: {version}\n\n"
+            "What is the problem, and where on the page? (Reports are public: leave out anything personal.)\n\n")
+    query = urllib.parse.urlencode({"title": f"Problem with the page: {title}", "body": body}, quote_via=urllib.parse.quote)
+    return repo_url.rstrip("/") + "/issues/new?" + query

@@ -40,7 +40,7 @@ PAGE_MACROS: dict[str, tuple[int, int | None]] = {
     "term": (1, 2), "cite": (1, None), "citet": (1, 2), "section_pages": (0, 0),
     "glossary_page": (0, 0), "bibliography_page": (0, 0), "contributors_list": (0, 0),
     "books_list": (0, 0), "release_version": (0, 0), "release_date": (0, 0), "release_year": (0, 0),
-    "handbook_size": (0, 0), "handbook_sections_list": (0, 0),
+    "handbook_size": (0, 0), "handbook_sections_list": (0, 0), "standards_map": (0, 0), "case_studies_list": (0, 0),
 }
 _USAGE = {
     "term": 'term("empathy") or term("empathy", "Empathy")',

@@ -25,6 +25,7 @@ from .formatcache import cache_for
 from .glossary import Glossary, load_glossary
 from .pages import FrontMatter, validate_front_matter
 from .releases import Releases, load_releases
+from .standards import STANDARDS_FILE, Standards, load_standards
 from .usage import UsageIndex, scan
 
 __all__ = ["Handbook", "load_handbook", "handbook_version", "CURRENT"]
@@ -68,6 +69,12 @@ class Handbook:
     names: set[str] = field(default_factory=set)
     #: Statements the handbook has corrected, refused wherever they are written again.
     corrections: list[Correction] = field(default_factory=list)
+    #: The professional standards pages may name (None: the file is missing or has a mistake).
+    standards: Standards | None = None
+    #: Their ids, read even when the file has a mistake (as ``term_ids``), and whether the
+    #: handbook has the file at all: a handbook without it (a fork outside England) requires none.
+    standard_ids: set[str] = field(default_factory=set)
+    maps_standards: bool = False
 
     def docs_path(self, rel: str) -> str:
         """How messages name a page: ``docs/roles/advocacy.md``."""
@@ -157,6 +164,10 @@ def _load(root: Path, docs_dir: Path, _sig: tuple) -> Handbook:
     except ContentError as error:
         problems += error.problems
 
+    standards_file_exists = (docs_dir / STANDARDS_FILE).is_file()
+    standards, standard_ids, standards_problems = _standards(docs_dir / STANDARDS_FILE, rel(docs_dir / STANDARDS_FILE))
+    problems += standards_problems
+
     problems += file_problems(root, docs_dir, rel(docs_dir))
     usage = scan(docs_dir)
     for path, line, message in usage.problems:
@@ -166,7 +177,9 @@ def _load(root: Path, docs_dir: Path, _sig: tuple) -> Handbook:
         src = path.relative_to(docs_dir).as_posix()
         if src in EXEMPT or src not in usage.sources:  # unreadable or unsafe: reported by the scan
             continue
-        front, page_problems = validate_front_matter(rel(path), usage.sources[src][0], authors)
+        front, page_problems = validate_front_matter(
+            rel(path), usage.sources[src][0], authors, standard_ids if standards_file_exists else None,
+            standards.unknown_message if standards is not None else None)
         problems += page_problems
         if front:
             pages[src] = front
@@ -177,7 +190,20 @@ def _load(root: Path, docs_dir: Path, _sig: tuple) -> Handbook:
     return Handbook(root=root, docs_dir=docs_dir, glossary=glossary, bibliography=bibliography,
                     authors=authors, pages=pages, usage=usage, version=version,
                     problems=problems, reference_ids=reference_ids, term_ids=term_ids, names=names, releases=releases,
-                    corrections=corrections)
+                    corrections=corrections, standards=standards, standard_ids=standard_ids,
+                    maps_standards=standards_file_exists)
+
+
+def _standards(path: Path, display: str) -> tuple[Standards | None, set[str], list[Problem]]:
+    """The standards file, its ids (read by pattern if it has a mistake) and its problems."""
+    if not path.is_file():
+        return None, set(), []
+    try:
+        standards = load_standards(path, display)
+    except ContentError as error:
+        ids = set(re.findall(r"^\s*-\s*\{?\s*id:\s*['\"]?([a-z0-9.-]+)", _read_text(path), re.M))
+        return None, ids, error.problems
+    return standards, set(standards.items), []
 
 
 def _json_text(literal: str) -> str:

@@ -27,7 +27,7 @@ __all__ = ["CONTENT_SECTIONS", "PageKind", "kind_of", "template_lines", "standar
 #: The sections whose pages are held to the content standard (one place; the checks and tools import it).
 CONTENT_SECTIONS = ("client", "roles", "relationship", "challenges", "approach", "practice")
 #: Sections that are not body: lists around the body, read and counted on their own.
-NOT_BODY = {"Learning outcomes", "Key points", "Reflective questions", "Further reading",
+NOT_BODY = {"Learning outcomes", "Key points", "Check your understanding", "Reflective questions", "Further reading",
             "Questions for discussion", "Notes for educators"}
 PageKind = str  # "topic", "case-study", "landing" or "other"
 

@@ -1,5 +1,5 @@
 /*
- * "Cite this page": copy buttons. The buttons are hidden in the HTML and shown here, so a
+ * "Cite this page" and "Reuse this page": copy buttons. The buttons are hidden in the HTML and shown here, so a
  * reader without JavaScript sees the citations as text to select, not buttons that fail.
  * Copies the citation as formatted text (italics kept where the target accepts it) and
  * as plain text, and says so in a live region for screen readers.
@@ -52,12 +52,14 @@
     var box = button.closest(".hb-cite-box");
     var label = document.getElementById(button.getAttribute("aria-describedby"));
     var name = label ? label.textContent.trim() : "Citation";
+    var done = button.getAttribute("data-copied") || name + " citation copied to the clipboard.";
     copy(source).then(function () {
       button.textContent = "Copied";
-      announce(box, name + " citation copied to the clipboard.");
+      announce(box, done);
       window.setTimeout(function () { button.textContent = "Copy"; }, 2000);
     }, function () {
-      announce(box, "Could not copy. Select the " + name + " citation and copy it by hand.");
+      announce(box, button.hasAttribute("data-copied") ? "Could not copy. Select the text and copy it by hand."
+        : "Could not copy. Select the " + name + " citation and copy it by hand.");
     });
   });
 

@@ -29,14 +29,14 @@ from ..site import load_handbook
 from ..site import release_date as site_release_date
 from ..text import esc, url_for
 
-__all__ = ["Book", "Chapter", "load_book", "nav_pages", "BACK_MATTER", "LEFT_OUT", "book_file_stem", "release_date", "title_page_html"]
+__all__ = ["SELF_CHECK_ID", "Book", "Chapter", "load_book", "nav_pages", "BACK_MATTER", "LEFT_OUT", "book_file_stem", "release_date", "title_page_html"]
 
 #: The glossary and the bibliography close the book, whatever their place in the navigation.
 BACK_MATTER = ("glossary/index.md", "references/index.md")
 #: Pages that make no sense inside a book: the downloads page offers the books themselves.
 LEFT_OUT = frozenset({"about/downloads.md"})
 #: What only works on screen. The glossary's hidden definitions are in the glossary itself.
-_SCREEN_ONLY = ("a.headerlink", "a.md-content__button", "aside.hb-cite-box", "button", "nav", "script",
+_SCREEN_ONLY = ("a.headerlink", "a.md-content__button", "aside.hb-cite-box", ".hb-report", "button", "nav", "script",
                 "noscript", "form", "input", ".hb-defs", "[hidden]")
 _ID_REFS = ("aria-labelledby", "aria-describedby", "aria-controls", "for", "headers")
 
@@ -179,6 +179,7 @@ def _chapter(site_dir: Path, src: str, depth: int, site_url: str, keys: dict[str
     front = handbook.pages.get(src)
     chapter.authors = [a.display for a in front.authors] if front else []
 
+    _answers_after_questions(article, soup)
     for selector in _SCREEN_ONLY:
         for element in article.select(selector):
             element.decompose()
@@ -206,6 +207,44 @@ def _chapter(site_dir: Path, src: str, depth: int, site_url: str, keys: dict[str
             f'<p class="bk-cite"><strong>Cite this page (APA 7th edition):</strong> {chapter.citation}</p>', "html.parser").p)
     chapter.body = "".join(str(c) for c in article.contents).strip()
     return chapter
+
+
+#: The id MkDocs gives the self-check section's heading (handbook.selfcheck.SELF_CHECK_HEADING).
+SELF_CHECK_ID = "check-your-understanding"
+
+
+def _answers_after_questions(article: Tag, soup: BeautifulSoup) -> None:
+    """On paper nothing opens: each self-check answer leaves its closed box (``<details>``) for a
+    numbered list headed "Answers" after the last question, as textbooks print them."""
+    heading = article.find(re.compile(r"^h2$"), id=SELF_CHECK_ID)
+    if heading is None:
+        return
+    boxes: list[Tag] = []
+    node = heading.next_sibling
+    while node is not None and not (isinstance(node, Tag) and re.match(r"^h[12]$", node.name or "")):
+        if isinstance(node, Tag):
+            boxes += [node] if node.name == "details" else node.find_all("details")
+        node = node.next_sibling
+    if not boxes:
+        return
+    title = soup.new_tag("h3", attrs={"class": "bk-answers-heading"})
+    title.string = "Answers"
+    answers = soup.new_tag("ol", attrs={"class": "bk-answers"})
+    for box in boxes:
+        summary = box.find("summary")
+        if summary is not None:
+            summary.decompose()
+        item = soup.new_tag("li")
+        for child in list(box.contents):
+            item.append(child.extract())
+        answers.append(item)
+        box.decompose()
+    if node is None:
+        article.append(title)
+        article.append(answers)
+    else:
+        node.insert_before(title)
+        node.insert_before(answers)
 
 
 def _and(names: list[str]) -> str:
