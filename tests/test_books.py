@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from conftest import ENV, ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from handbook.site import handbook_version  # noqa: E402
+from handbook.site import handbook_version, release_date  # noqa: E402
 
 EPUBCHECK = Path("/usr/share/java/epubcheck.jar")
 VERSION = handbook_version(ROOT)
@@ -119,7 +119,8 @@ def test_pdf_is_a4_with_a_sane_page_count(pdf: PdfReader, expected: list) -> Non
 def test_pdf_title_page_says_version_date_licence_and_how_to_cite(pdf: PdfReader) -> None:
     text = _flat(pdf.pages[0].extract_text())
     assert "Client-Centred Practice Handbook" in text
-    assert f"Version {VERSION}" in text and "1 December 2026" in text and "CC BY 4.0" in text
+    released = release_date(ROOT)
+    assert f"Version {VERSION}" in text and f"{released.day} {released:%B %Y}" in text and "CC BY 4.0" in text
     assert _squeezed(f"Client-Centred Practice Handbook contributors. (2026). Client-Centred Practice Handbook (Version {VERSION}).") \
         in _squeezed(text)
     assert pdf.metadata.title == f"Client-Centred Practice Handbook, version {VERSION}"

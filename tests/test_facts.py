@@ -32,8 +32,9 @@ def _nav(mini: MiniSite, sections: str) -> None:
 
 def test_the_real_navigation_has_the_handbooks_sections() -> None:
     sections = handbook_sections(read_nav(ROOT))
-    assert [s.index for s in sections][:6] == ["client/index.md", "roles/index.md", "relationship/index.md",
-                                               "challenges/index.md", "approach/index.md", "practice/index.md"]
+    assert [s.index for s in sections][:8] == ["client/index.md", "roles/index.md", "relationship/index.md",
+                                               "challenges/index.md", "approach/index.md", "settings/index.md",
+                                               "skills/index.md", "practice/index.md"]
     assert all(not s.index.startswith("about/") for s in sections)
 
 

@@ -14,6 +14,7 @@ import rispy
 import yaml
 from bs4 import BeautifulSoup
 
+from handbook.site import release_date
 from conftest import ROOT, page
 
 class _ConfigLoader(yaml.BaseLoader):
@@ -131,7 +132,8 @@ def test_head_metadata_for_reference_managers(site: Path) -> None:
     assert meta(html, "citation_title") == ["Advocacy"]
     # The trailing comma keeps the collective whole in Zotero (see Author.highwire).
     assert meta(html, "citation_author") == ["Client-Centred Practice Handbook contributors,"]
-    assert meta(html, "citation_publication_date") == ["2026/12/01"]
+    released = release_date(ROOT)  # advocacy was changed by the newest release, so it carries that release's date
+    assert meta(html, "citation_publication_date") == [released.strftime("%Y/%m/%d")]
     assert not meta(html, "citation_online_date")  # one date: the version's (test_head_metadata_agrees_on_every_page)
     assert meta(html, "citation_inbook_title") == ["Client-Centred Practice Handbook"]
     # No publisher: it would repeat the collective author, which APA then prints twice.
@@ -142,7 +144,7 @@ def test_head_metadata_for_reference_managers(site: Path) -> None:
     assert not meta(html, "citation_journal_title") and not meta(html, "citation_book_title")
     assert meta(html, "DC.title") == ["Advocacy"]
     assert meta(html, "DC.creator") == ["Client-Centred Practice Handbook contributors"]
-    assert meta(html, "DC.date") == ["2026-12-01"]
+    assert meta(html, "DC.date") == [released.isoformat()]
     assert meta(html, "DC.identifier") == [url]
     assert meta(html, "DC.rights") == ["https://creativecommons.org/licenses/by/4.0/"]
     assert meta(html, "og:title") == ["Advocacy"] and meta(html, "og:url") == [url] and meta(html, "og:type") == ["article"]
@@ -150,7 +152,7 @@ def test_head_metadata_for_reference_managers(site: Path) -> None:
     data = json.loads(html.find("script", type="application/ld+json").string)
     assert data["@type"] == "Chapter" and data["headline"] == "Advocacy"
     assert data["author"] == [{"@type": "Organization", "name": "Client-Centred Practice Handbook contributors"}]
-    assert data["datePublished"] == data["dateModified"] == "2026-12-01" and data["dateCreated"] == "2026-11-23"
+    assert data["datePublished"] == data["dateModified"] == released.isoformat() and data["dateCreated"] == "2026-11-23"
     assert "publisher" not in data
     assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert data["isPartOf"]["name"] == "Client-Centred Practice Handbook" and data["isPartOf"]["@type"] == "Book"
@@ -261,7 +263,7 @@ def test_navigation_follows_the_plan(site: Path) -> None:
     html = page(site, "roles/advocacy")
     tabs = [a.get_text(strip=True) for a in html.select("nav.md-tabs a.md-tabs__link")]
     assert tabs == ["Home", "Who is the client?", "Roles", "Relationship", "Challenges", "Approach",
-                    "Case studies", "Glossary", "References", "About"]
+                    "Statutory settings", "Skills", "Case studies", "Glossary", "References", "About"]
     section = [a.get_text(strip=True) for a in html.select("nav.md-nav--primary .md-nav__item--active .md-nav__link")]
     assert {"Empowerment", "Support and guidance", "Advocacy"} <= set(section)
     footer = [a.get_text(" ", strip=True) for a in html.select("nav.md-footer__inner a")]
@@ -347,7 +349,7 @@ def test_head_metadata_agrees_on_every_page(site: Path) -> None:
 
 def test_a_page_changed_by_later_releases_carries_their_date(site: Path) -> None:
     html = page(site, "glossary")
-    assert meta(html, "DC.date") == ["2026-12-01"]  # created 23 November; changed by 0.2.0 and 0.3.0
+    assert meta(html, "DC.date") == ["2026-12-07"]  # created 23 November; changed by 0.2.0, 0.3.0 and 0.4.0
     assert "(2026)" in html.select_one(".hb-cite-style[data-style=apa] .hb-cite-text")["data-plain"]
 
 

@@ -153,8 +153,8 @@ def test_every_content_problem_stops_a_zensical_build_with_the_same_lines(tmp_pa
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
     assert result.returncode != 0
     lines = result.stdout.splitlines()
-    expected = ["docs/relationship/empathy.md:2: 'title' is 'Empathy <b>', which is not plain text: write quotation marks"
-                " as “ ” or ‘ ’, and leave out <, >, ` and macro braces.",
+    expected = ["docs/relationship/empathy.md:2: 'title' is 'Empathy <b>', which is not plain text on one line: write quotation"
+                " marks as “ ” or ‘ ’, and leave out <, >, `, { and }.",
                 "docs/roles/advocacy.md:14: unknown glossary term 'powr'. Did you mean 'power'?"]
     assert [line for line in lines if line.startswith("docs/")] == expected  # each once, all of them
     assert "The build stopped: 2 content problems, listed above." in result.stdout

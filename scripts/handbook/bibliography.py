@@ -363,8 +363,9 @@ by circa despite down during except from in inside into like near next of off on
 through throughout till to toward towards under underneath until unto up upon versus via with within
 without""".split())
 #: Prefixes that cannot stand alone: the element after the hyphen stays lower case
-#: (Chicago 8.161: "Anti-intellectual").
-_PREFIXES = frozenset("anti co counter de inter intra multi non post pre pro re semi sub super trans ultra un".split())
+#: (Chicago 8.161: "Anti-intellectual"). Not "co": Zotero's processor (citeproc-js) writes
+#: "Co-Production", and a page's cite box gives what reference managers save (tests/test_zotero.py).
+_PREFIXES = frozenset("anti counter de inter intra multi non post pre pro re semi sub super trans ultra un".split())
 _OPENERS = "\u2018\u201c(['\""
 
 

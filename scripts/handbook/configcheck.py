@@ -201,7 +201,7 @@ def _settings_problems(data: LineDict, text_lines: list[str]) -> list[tuple[int,
                 elif key in options:
                     out.append((line, f"the macros plugin's '{key}' is not allowed: it would load code or data from files "
                                       "that pages could change."))
-    for name, options in _entries(data.get("markdown_extensions") or []):
+    for name, _options in _entries(data.get("markdown_extensions") or []):
         if name not in MARKDOWN_EXTENSIONS:
             out.append((_line_after(text_lines, data.line_of("markdown_extensions"), name), f"the Markdown extension '{name}' is not one the handbook allows: "
                                                              "some read files from the build machine or run code. Ask a maintainer."))
