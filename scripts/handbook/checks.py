@@ -23,6 +23,7 @@ from .config import markdown_extensions, nav_pages, read_nav
 from .configcheck import config_problems
 from .corrections import correction_problems
 from .errors import Problem
+from .figures import figure_problems
 from .files import content_files
 from .pages import split_front_matter
 from .safety import html_problems, mask_code, source_line, url_problem
@@ -120,6 +121,9 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
 
     # Names that belong to the handbook's own interface, written by hand in an attribute list or HTML.
     yield from _reserved_names(name, "\n".join(lines))
+
+    # Figures: header, safe drawing source, a drawing D2 can make, a long description that says it all.
+    yield from figure_problems(name, text, handbook.root)
 
     # Statements the handbook has corrected (docs/data/corrections.yml), wherever they come back.
     cited = [(c.line, key) for c in handbook.usage.calls_by_page.get(rel, []) if c.macro in ("cite", "citet") for key in ref_keys(c.args)]
