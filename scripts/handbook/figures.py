@@ -51,11 +51,16 @@ from .text import esc
 __all__ = ["FigureSource", "Drawing", "parse_figures", "figure_problems", "draw", "figure_html", "FIGURE_FENCE", "RENDERER_VERSION"]
 
 #: Bump when the rebuilt SVG changes for the same D2 output (the cache key holds it).
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 FIGURE_FENCE = re.compile(r"^(?P<f>`{3,}|~{3,})[ \t]*figure[ \t]*$")
 HEADER_KEYS = ("id", "caption", "alt", "description")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
 MAX_SOURCE = 20_000
+#: Labels are drawn at this share of the size D2 measured them in (Source Sans Pro), so that they fit
+#: their shapes in the wider fonts readers have (DejaVu Sans is about 15% wider).
+FONT_SCALE = 0.88
+#: On a narrow screen a drawing keeps at least this share of its size (and scrolls): 16 x 0.88 x 0.9 = 12.7 px text.
+MIN_SCALE = 0.9
 TIMEOUT = 60
 
 # What a drawing source may not say, outside quoted labels: (pattern, why).
@@ -355,6 +360,9 @@ def rebuild(raw: str, salt: str) -> Drawing:
         for name in _STYLE_KEEP:
             if name in style and re.fullmatch(r"[0-9.,\s a-z%-]+", style[name]):
                 attrs[name] = style[name]
+        if "font-size" in attrs:  # D2 measures labels in Source Sans Pro; readers' sans-serif fonts run wider
+            size = re.match(r"[0-9.]+", attrs["font-size"])
+            attrs["font-size"] = _num(float(size.group(0)) * FONT_SCALE) if size else "14"
         classes = element.get("class") or ""
         if tag in ("text", "tspan"):
             if tag == "text":
@@ -482,5 +490,5 @@ def drawing_html(drawing: Drawing, alt: str, number: int) -> str:
     """The inline SVG: a named image with its text alternative, at least 12 px text on a phone (it scrolls)."""
     svg = drawing.svg.replace(
         "<svg ", f'<svg class="hb-figure-svg" role="img" aria-label="{esc(alt)}" '
-                f'style="min-width: {round(drawing.width * 0.8)}px" ', 1)
+                f'style="min-width: {round(drawing.width * MIN_SCALE)}px" ', 1)
     return svg.replace(">", f"><title>Figure {number}: {esc(alt)}</title>", 1)
