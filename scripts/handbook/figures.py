@@ -479,9 +479,10 @@ def description_html(lines: list[str]) -> str:
 def figure_html(fig: FigureSource, number: int, drawing_marker: str) -> str:
     """The figure's HTML around a marker the drawing replaces after the page's HTML is sanitised."""
     fig_id = fig.fields["id"]
+    # The caption first: HTML allows <figcaption> only as a figure's first or last child.
     return (f'<figure class="hb-figure" id="figure-{esc(fig_id)}">'
-            f'<div class="hb-figure-drawing" role="group" tabindex="0" aria-label="Figure {number}, drawing">{drawing_marker}</div>'
             f'<figcaption><span class="hb-figure-number">Figure {number}.</span> {esc(fig.fields["caption"])}</figcaption>'
+            f'<div class="hb-figure-drawing" role="group" tabindex="0" aria-label="Figure {number}, drawing">{drawing_marker}</div>'
             f'<details class="hb-figure-description"><summary>Figure {number} in words</summary>'
             f'{description_html(fig.description)}</details></figure>')
 
