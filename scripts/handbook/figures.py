@@ -170,10 +170,10 @@ def parse_figures(text: str, first_line: int = 1) -> list[FigureSource]:
             if not fig.source.strip():
                 fig.problems.append((fig.line, "the figure's drawing is empty: write it in D2 after the line '---'."))
         fig_id = fig.fields.get("id", "")
-        for key, what in (("id", "an id (lower-case letters, digits and hyphens, e.g. 'id: client-system')"),
-                          ("caption", "a caption (a sentence saying what the figure shows, e.g. 'caption: The client system.')"),
-                          ("alt", "a short text alternative for people who cannot see it ('alt: A diagram of ...')"),
-                          ("description", "a long description in words that carries everything the picture shows "
+        for key, what in (("id", "id (lower-case letters, digits and hyphens, e.g. 'id: client-system')"),
+                          ("caption", "caption (a sentence saying what the figure shows, e.g. 'caption: The client system.')"),
+                          ("alt", "short text alternative for people who cannot see it ('alt: A diagram of ...')"),
+                          ("description", "long description in words that carries everything the picture shows "
                                           "('description:' and indented lines below it)")):
             if not fig.fields.get(key, "").strip() and not (key == "description" and any(fig.description)):
                 fig.problems.append((fig.field_lines.get(key, fig.line), f"the figure has no {what}. Every figure needs one."))
