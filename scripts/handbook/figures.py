@@ -109,16 +109,23 @@ class Drawing:
     labels: list[str]
 
 
+_ANY_FENCE = re.compile(r"^(?P<f>`{3,}|~{3,})")
+
+
 def _lines_of_blocks(lines: list[str]) -> list[tuple[int, int]]:
-    """(opening, closing) indexes of each top-level ``figure`` block (unclosed ones are the page check's)."""
+    """(opening, closing) indexes of each top-level ``figure`` block. A figure shown inside another
+    code block (an example in the style guide) stays code; unclosed fences are the page check's."""
     blocks, i = [], 0
     while i < len(lines):
-        match = FIGURE_FENCE.match(lines[i])
+        match = _ANY_FENCE.match(lines[i])
         if match:
             fence = match.group("f")
+            is_figure = bool(FIGURE_FENCE.match(lines[i]))
             for j in range(i + 1, len(lines)):
-                if lines[j].rstrip() == fence:
-                    blocks.append((i, j))
+                closer = lines[j].rstrip()
+                if closer == fence if is_figure else (closer.startswith(fence) and not closer.strip(fence[0])):
+                    if is_figure:
+                        blocks.append((i, j))
                     i = j
                     break
         i += 1
