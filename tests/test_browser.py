@@ -273,3 +273,51 @@ def test_keyboard_cite_box_copy_by_tab_and_space(page: Page) -> None:
     label = page.evaluate("() => document.getElementById(document.activeElement.getAttribute('aria-describedby')).textContent")
     page.keyboard.press("Space")
     expect(page.locator(".hb-copy-status")).to_contain_text(f"{label} citation copied")
+
+
+# Figures (scripts/handbook/figures.py) ---------------------------------------------------------
+FIGURE_PAGES = ["client/", "approach/principles/", "practice/family/", "settings/adult-social-care/"]
+
+
+def _luminance(rgb: str) -> float:
+    channels = [int(v) / 255 for v in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_figures_are_drawn_in_the_text_colour_with_contrast_in_both_schemes(browser: Browser, server: str, color_scheme: str) -> None:
+    """axe does not measure text inside SVG: the drawing's lines and labels against the page, here."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=color_scheme, base_url=server)
+    page = context.new_page()
+    for url in FIGURE_PAGES:
+        page.goto(url)
+        found = page.evaluate("""() => [...document.querySelectorAll('.hb-figure svg')].map(svg => {
+            const text = svg.querySelector('text'), shape = svg.querySelector('[stroke="currentColor"]');
+            return {fill: getComputedStyle(text).fill, stroke: getComputedStyle(shape).stroke,
+                    body: getComputedStyle(document.querySelector('article p')).color,
+                    background: getComputedStyle(document.body).backgroundColor};
+        })""")
+        assert found, url
+        for colours in found:
+            assert colours["fill"] == colours["stroke"] == colours["body"], (url, colours)
+            light, dark = sorted((_luminance(colours["fill"]), _luminance(colours["background"])), reverse=True)
+            assert (light + 0.05) / (dark + 0.05) >= 4.5, (url, color_scheme, colours)
+    context.close()
+
+
+def test_figure_text_is_readable_on_a_phone_and_the_page_does_not_scroll_sideways(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, base_url=server)
+    page = context.new_page()
+    for url in FIGURE_PAGES:
+        page.goto(url)
+        sizes = page.evaluate("""() => [...document.querySelectorAll('.hb-figure svg')].map(svg => {
+            const box = svg.getBoundingClientRect(), scale = box.width / svg.viewBox.baseVal.width;
+            return Math.min(...[...svg.querySelectorAll('text')].map(t => parseFloat(t.getAttribute('font-size')) * scale));
+        })""")
+        assert sizes and min(sizes) >= 12, (url, sizes)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+        # a drawing wider than the screen scrolls inside its own box, which the keyboard can reach
+        drawing = page.locator(".hb-figure-drawing").first
+        assert drawing.get_attribute("tabindex") == "0"
+    context.close()
