@@ -279,8 +279,16 @@ def test_keyboard_cite_box_copy_by_tab_and_space(page: Page) -> None:
 FIGURE_PAGES = ["client/", "approach/principles/", "practice/family/", "settings/adult-social-care/"]
 
 
-def _luminance(rgb: str) -> float:
-    channels = [int(v) / 255 for v in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
+def _channels(css: str) -> list[float]:
+    values = [float(v) for v in css[css.index("(") + 1:css.index(")")].split(",")]
+    return values + [1.0] * (4 - len(values))
+
+
+def _luminance(rgb: str, background: str = "rgb(255, 255, 255)") -> float:
+    """The relative luminance of a CSS colour, laid over the background when it is translucent."""
+    *fg, alpha = _channels(rgb)
+    bg = _channels(background)[:3]
+    channels = [(alpha * f + (1 - alpha) * b) / 255 for f, b in zip(fg, bg)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -295,13 +303,13 @@ def test_figures_are_drawn_in_the_text_colour_with_contrast_in_both_schemes(brow
         found = page.evaluate("""() => [...document.querySelectorAll('.hb-figure svg')].map(svg => {
             const text = svg.querySelector('text'), shape = svg.querySelector('[stroke="currentColor"]');
             return {fill: getComputedStyle(text).fill, stroke: getComputedStyle(shape).stroke,
-                    body: getComputedStyle(document.querySelector('article p')).color,
+                    body: getComputedStyle(document.querySelector('article.md-typeset')).color,
                     background: getComputedStyle(document.body).backgroundColor};
         })""")
         assert found, url
         for colours in found:
             assert colours["fill"] == colours["stroke"] == colours["body"], (url, colours)
-            light, dark = sorted((_luminance(colours["fill"]), _luminance(colours["background"])), reverse=True)
+            light, dark = sorted((_luminance(colours["fill"], colours["background"]), _luminance(colours["background"])), reverse=True)
             assert (light + 0.05) / (dark + 0.05) >= 4.5, (url, color_scheme, colours)
     context.close()
 
