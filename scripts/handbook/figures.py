@@ -59,8 +59,8 @@ MAX_SOURCE = 20_000
 #: Labels are drawn at this share of the size D2 measured them in (Source Sans Pro), so that they fit
 #: their shapes in the wider fonts readers have (DejaVu Sans is about 15% wider).
 FONT_SCALE = 0.88
-#: On a narrow screen a drawing keeps at least this share of its size (and scrolls): 16 x 0.88 x 0.9 = 12.7 px text.
-MIN_SCALE = 0.9
+#: On a narrow screen a drawing keeps at least this share of its size (and scrolls): 16 x 0.88 x 0.86 = 12.1 px text.
+MIN_SCALE = 0.86
 TIMEOUT = 60
 
 # What a drawing source may not say, outside quoted labels: (pattern, why).
