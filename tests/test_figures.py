@@ -180,3 +180,12 @@ def test_the_handbook_has_at_least_twelve_figures_in_five_sections(site: Path) -
                 assert len(fig.select_one("details.hb-figure-description").get_text(" ", strip=True).split()) > 20, rel
                 assert svg_problems(str(svg).encode()) == [], rel
     assert sum(sections.values()) >= 12 and len(sections) >= 5, sections
+
+
+def test_the_spelling_check_reads_a_figures_words_at_their_lines() -> None:
+    from handbook.figures import prose_lines
+
+    lines = prose_lines("intro\n\n" + GOOD)
+    assert lines[4].strip() == "The worker and the person, working together."  # line 5: the caption
+    assert lines[7].strip() == "Two boxes: the worker and the person (double border)."
+    assert lines[3] == "" and all(line == "" for line in lines[9:])  # the id and the drawing are not prose

@@ -24,6 +24,7 @@ from .configcheck import config_problems
 from .corrections import correction_problems
 from .errors import Problem
 from .figures import figure_problems
+from .figures import prose_lines as figure_prose_lines
 from .files import content_files
 from .pages import split_front_matter
 from .safety import html_problems, mask_code, source_line, url_problem
@@ -195,6 +196,8 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
 
     if spell is not None:
         yield from spell.check(name, lines)
+        if "figure" in text:  # the words of figures, which the lines above leave out as code
+            yield from spell.check(name, figure_prose_lines(text))
     if render_html:
         for message, needle in html_problems(render_markdown(handbook.root, text)):
             yield Problem(name, source_line(text, needle), message)

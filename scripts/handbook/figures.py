@@ -48,7 +48,7 @@ from .errors import Problem
 from .files import svg_problems
 from .text import esc
 
-__all__ = ["FigureSource", "Drawing", "parse_figures", "figure_problems", "draw", "figure_html", "FIGURE_FENCE", "RENDERER_VERSION"]
+__all__ = ["FigureSource", "Drawing", "parse_figures", "figure_problems", "prose_lines", "draw", "figure_html", "FIGURE_FENCE", "RENDERER_VERSION"]
 
 #: Bump when the rebuilt SVG changes for the same D2 output (the cache key holds it).
 RENDERER_VERSION = "2"
@@ -212,6 +212,20 @@ def _source_problems(fig: FigureSource) -> list[tuple[int, str]]:
                 problems.append((fig.source_line + k, why + "."))
                 break
     return problems
+
+
+def prose_lines(text: str) -> list[str]:
+    """The page's lines with only its figures' words left (caption, alt and long description), for
+    the spelling check: figures are code to the other checks, but readers read these words."""
+    lines = text.split("\n")
+    out = [""] * len(lines)
+    for fig in parse_figures(text):
+        last = fig.source_line - 2 if fig.source_line else fig.end - 1  # the line before '---'
+        for number in range(fig.line + 1, last + 1):
+            line = lines[number - 1]
+            if not re.match(r"^id\s*:", line):
+                out[number - 1] = re.sub(r"^(caption|alt|description)\s*:", " ", line)
+    return out
 
 
 # Drawing ------------------------------------------------------------------------------------------
