@@ -420,7 +420,7 @@ def rebuild(raw: str, salt: str) -> Drawing:
     parts = [part for child in inner for part in copy(child, False, False)]
     # References to ids that were dropped would point nowhere: keep only those defined.
     body = "".join(parts)
-    for old, new in ids.items():
+    for new in ids.values():
         if f'id="{new}"' not in body:
             body = re.sub(rf'\s(?:marker-start|marker-end|mask)="url\(#{re.escape(new)}\)"', "", body)
     svg = (f'<svg xmlns="{SVG_NS}" viewBox="{_num(x0)} {_num(y0)} {_num(width)} {_num(height)}" '
