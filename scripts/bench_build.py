@@ -52,9 +52,24 @@ def _relink(text: str, src: str) -> str:
     return _LINK.sub(fix, text)
 
 
-def make_site(dest: Path, pages: int | None) -> int:
-    """The real handbook in ``dest``, with copies of its content sections up to about ``pages`` pages."""
+def _without_figures(docs: Path) -> None:
+    """Every ``figure`` block taken out of the pages (the row that shows what drawing the figures costs)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from handbook.figures import _lines_of_blocks
+
+    for md in docs.rglob("*.md"):
+        lines = md.read_text(encoding="utf-8").split("\n")
+        for start, end in reversed(_lines_of_blocks(lines)):
+            del lines[start:end + 1]
+        md.write_text("\n".join(lines), encoding="utf-8")
+
+
+def make_site(dest: Path, pages: int | None, *, figures: bool = True) -> int:
+    """The real handbook in ``dest``, with copies of its content sections up to about ``pages`` pages
+    (``figures=False``: with its figures taken out)."""
     shutil.copytree(ROOT / "docs", dest / "docs")
+    if not figures:
+        _without_figures(dest / "docs")
     shutil.copy(ROOT / "CITATION.cff", dest / "CITATION.cff")
     shutil.copy(ROOT / ".spelling-wordlist.txt", dest / ".spelling-wordlist.txt")
     # The code and templates are linked, not copied: Zensical loads the macros module only from
@@ -107,7 +122,8 @@ def timed_build(project: Path, config: str, env: dict[str, str], engine: str = "
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="real,100,500,1000", help="comma-separated: 'real' or a number of pages")
+    parser.add_argument("--sizes", default="real,100,500,1000", help="comma-separated: 'real', 'real-no-figures' (the real site with its figures taken out) "
+                                                            "or a number of pages")
     parser.add_argument("--runs", type=int, default=2, help="runs of each build (the best is kept)")
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "build-times.json")
     parser.add_argument("--no-preview", action="store_true", help="skip the save-to-reload measurement of `dev.py serve`")
@@ -120,7 +136,10 @@ def main(argv: list[str] | None = None) -> int:
         for size in args.sizes.split(","):
             project = Path(tmp) / f"site-{size}"
             project.mkdir()
-            sites[size] = (project, make_site(project, None if size == "real" else int(size)))
+            if size == "real-no-figures":
+                sites[size] = (project, make_site(project, None, figures=False))
+            else:
+                sites[size] = (project, make_site(project, None if size == "real" else int(size)))
         best: dict[tuple[str, str], tuple[float, float]] = {}
         for _ in range(args.runs):  # interleaved, so that a slow moment of the machine hits every kind alike
             for size, (project, _pages) in sites.items():

@@ -211,6 +211,32 @@ def test_pdf_is_tagged_in_british_english(pdf: PdfReader) -> None:
     assert {"/H1", "/H2", "/P", "/L", "/Link"} <= kinds, kinds
 
 
+def test_pdf_shows_figures_with_their_number_caption_drawn_text_and_long_description(pdf: PdfReader) -> None:
+    text = _page_text(pdf, "Who is the client?")
+    assert "Figure 1. Pincus and Minahan's four systems" in text
+    assert "the tenants' group" in text and "Target system" in text  # the drawing's labels, as text
+    assert "Figure 1 in words" in text and "which is the model's main lesson" in text  # printed open
+
+
+# The EPUB -------------------------------------------------------------------------------------
+def test_epub_holds_figures_as_inline_svg_declared_in_the_package(books: dict) -> None:
+    ns = {"opf": "http://www.idpf.org/2007/opf"}
+    with zipfile.ZipFile(books["dir"] / f"{STEM}.epub") as epub:
+        container = ET.fromstring(epub.read("META-INF/container.xml"))
+        opf_path = container.find(".//{urn:oasis:names:tc:opendocument:xmlns:container}rootfile").get("full-path")
+        opf = ET.fromstring(epub.read(opf_path))
+        items = {item.get("href"): item.get("properties") or "" for item in opf.findall(".//opf:manifest/opf:item", ns)}
+        xhtml = epub.read(posixpath_join(opf_path, "practice-family.xhtml")).decode("utf-8")
+    assert "svg" in items["practice-family.xhtml"].split() and "svg" not in items["relationship-trust.xhtml"].split()
+    doc = ET.fromstring(xhtml)
+    x = "{http://www.w3.org/1999/xhtml}"
+    figures = doc.findall(f".//{x}figure")
+    assert len(figures) == 2
+    svg = figures[0].find(".//{http://www.w3.org/2000/svg}svg")
+    assert svg is not None and svg.get("viewBox") and svg.get("role") == "img" and svg.get("aria-label")
+    assert figures[0].find(f"{x}figcaption") is not None and figures[0].find(f"{x}details").get("open") is not None
+
+
 # The EPUB -------------------------------------------------------------------------------------
 def test_epub_passes_epubcheck(books: dict) -> None:
     check = books["epubcheck"]
@@ -262,6 +288,13 @@ def test_offline_copy_links_lead_to_files_and_nothing_is_fetched_from_elsewhere(
             if path and not (source.parent / path).resolve().is_file():  # a folder opens as a listing on file://
                 broken.append(f"{source.relative_to(offline)}: {href}")
     assert broken == []
+
+
+def test_offline_copy_has_the_figures(offline: Path) -> None:
+    html = BeautifulSoup((offline / "practice" / "family.html").read_text(encoding="utf-8"), "html.parser")
+    figures = html.select("figure.hb-figure")
+    assert [f.select_one(".hb-figure-number").get_text() for f in figures] == ["Figure 1.", "Figure 2."]
+    assert all(f.select_one("svg[role=img] text") is not None and f.select_one("details") is not None for f in figures)
 
 
 @pytest.mark.browser

@@ -285,3 +285,57 @@ def test_the_top_navigation_fits_on_one_line_at_1280_px(page: Page) -> None:
     assert [t["text"] for t in tabs][6:8] == ["Statutory settings", "Skills"], tabs
     assert len({t["top"] for t in tabs}) == 1, tabs
     assert max(t["right"] for t in tabs) <= page.viewport_size["width"], tabs
+# Figures (scripts/handbook/figures.py) ---------------------------------------------------------
+FIGURE_PAGES = ["client/", "approach/principles/", "practice/family/", "settings/adult-social-care/"]
+
+
+def _channels(css: str) -> list[float]:
+    values = [float(v) for v in css[css.index("(") + 1:css.index(")")].split(",")]
+    return values + [1.0] * (4 - len(values))
+
+
+def _luminance(rgb: str, background: str = "rgb(255, 255, 255)") -> float:
+    """The relative luminance of a CSS colour, laid over the background when it is translucent."""
+    *fg, alpha = _channels(rgb)
+    bg = _channels(background)[:3]
+    channels = [(alpha * f + (1 - alpha) * b) / 255 for f, b in zip(fg, bg)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_figures_are_drawn_in_the_text_colour_with_contrast_in_both_schemes(browser: Browser, server: str, color_scheme: str) -> None:
+    """axe does not measure text inside SVG: the drawing's lines and labels against the page, here."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=color_scheme, base_url=server)
+    page = context.new_page()
+    for url in FIGURE_PAGES:
+        page.goto(url)
+        found = page.evaluate("""() => [...document.querySelectorAll('.hb-figure svg')].map(svg => {
+            const text = svg.querySelector('text'), shape = svg.querySelector('[stroke="currentColor"]');
+            return {fill: getComputedStyle(text).fill, stroke: getComputedStyle(shape).stroke,
+                    body: getComputedStyle(document.querySelector('article.md-typeset')).color,
+                    background: getComputedStyle(document.body).backgroundColor};
+        })""")
+        assert found, url
+        for colours in found:
+            assert colours["fill"] == colours["stroke"] == colours["body"], (url, colours)
+            light, dark = sorted((_luminance(colours["fill"], colours["background"]), _luminance(colours["background"])), reverse=True)
+            assert (light + 0.05) / (dark + 0.05) >= 4.5, (url, color_scheme, colours)
+    context.close()
+
+
+def test_figure_text_is_readable_on_a_phone_and_the_page_does_not_scroll_sideways(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, base_url=server)
+    page = context.new_page()
+    for url in FIGURE_PAGES:
+        page.goto(url)
+        sizes = page.evaluate("""() => [...document.querySelectorAll('.hb-figure svg')].map(svg => {
+            const box = svg.getBoundingClientRect(), scale = box.width / svg.viewBox.baseVal.width;
+            return Math.min(...[...svg.querySelectorAll('text')].map(t => parseFloat(t.getAttribute('font-size')) * scale));
+        })""")
+        assert sizes and min(sizes) >= 12, (url, sizes)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+        # a drawing wider than the screen scrolls inside its own box, which the keyboard can reach
+        drawing = page.locator(".hb-figure-drawing").first
+        assert drawing.get_attribute("tabindex") == "0"
+    context.close()

@@ -23,6 +23,8 @@ from .config import markdown_extensions, nav_pages, read_nav
 from .configcheck import config_problems
 from .corrections import correction_problems
 from .errors import Problem
+from .figures import figure_problems
+from .figures import prose_lines as figure_prose_lines
 from .files import content_files
 from .pages import split_front_matter
 from .safety import html_problems, mask_code, source_line, url_problem
@@ -145,6 +147,9 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
     # Names that belong to the handbook's own interface, written by hand in an attribute list or HTML.
     yield from _reserved_names(name, "\n".join(lines))
 
+    # Figures: header, safe drawing source, a drawing D2 can make, a long description that says it all.
+    yield from figure_problems(name, text, handbook.root)
+
     # Statements the handbook has corrected (docs/data/corrections.yml), wherever they come back.
     cited = [(c.line, key) for c in handbook.usage.calls_by_page.get(rel, []) if c.macro in ("cite", "citet") for key in ref_keys(c.args)]
     yield from correction_problems(name, rel, lines, cited, handbook.corrections)
@@ -219,6 +224,8 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
 
     if spell is not None:
         yield from spell.check(name, lines)
+        if "figure" in text:  # the words of figures, which the lines above leave out as code
+            yield from spell.check(name, figure_prose_lines(text))
     if render_html:
         for message, needle in html_problems(render_markdown(handbook.root, text)):
             yield Problem(name, source_line(text, needle), message)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from markdown.preprocessors import Preprocessor
 
 from . import site as site_module
 from .errors import Problem
+from . import figures as figures_module
 from .glossary import GLOSSARY_PAGE, TERM_LINK_RE, definitions_html
 from .render import CITE_KEY_RE, references_html
 from .safety import SAFE_ID, protect_code, sanitise_and_check, source_line, template_calls
@@ -53,6 +55,50 @@ class _Appendix(Preprocessor):
             extra += ["", definitions_html(handbook.glossary, terms, url), ""]
         return lines + extra
 
+
+
+class _Figures(Preprocessor):
+    """Each ``figure`` block drawn (scripts/handbook/figures.py): its HTML is stashed, and the drawing
+    itself waits behind a marker no page can guess until the page's HTML has been sanitised."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        drawings: dict[str, str] = {}
+        self.md.hb_figure_drawings = drawings  # type: ignore[attr-defined]
+        if not any(figures_module.FIGURE_FENCE.match(line) for line in lines):
+            return lines
+        handbook = site_module.CURRENT
+        root = handbook.root if handbook is not None else Path.cwd()
+        nonce = secrets.token_hex(8)
+        out: list[str] = []
+        position, number = 0, 0
+        for fig in figures_module.parse_figures("\n".join(lines), first_line=0):
+            out += lines[position:fig.line]
+            position = fig.end + 1
+            drawing, problems = (None, fig.problems) if fig.problems else figures_module.draw(fig.source, root)
+            if drawing is not None and figures_module.missing_labels(fig, drawing):
+                drawing, problems = None, [(None, "the figure's long description does not say everything the picture shows.")]
+            if drawing is None:
+                markup = problems_html(self._lines(problems))
+            else:
+                number += 1
+                marker = f"hbfigure{nonce}n{number}"
+                drawings[marker] = figures_module.drawing_html(drawing, fig.fields["alt"], number)
+                markup = figures_module.figure_html(fig, number, marker)
+            out += ["", self.md.htmlStash.store(markup), ""]
+        return out + lines[position:]
+
+    def _lines(self, problems: list) -> list[str]:
+        """The page's figure problems as the check words them, with the file's lines (for the preview)."""
+        handbook, src = site_module.CURRENT, site_module.CURRENT_PAGE or _zensical_page_path(self.md)
+        if handbook is not None and src:
+            try:
+                source = (handbook.docs_dir / src).read_text(encoding="utf-8")
+                found = [str(p) for p in figures_module.figure_problems(handbook.docs_path(src), source, handbook.root)]
+                if found:
+                    return found
+            except OSError:
+                pass
+        return [message for _, message in problems]
 
 
 class _Gate(Preprocessor):
@@ -116,6 +162,10 @@ class _Sanitise(Postprocessor):
             else:
                 lines = [message for message, _ in problems]
             return problems_html(lines)
+        # The figures' drawings: built by the handbook from an allow-list (figures.rebuild) and checked
+        # with files.svg_problems, so they join the page only after its own HTML has been sanitised.
+        for marker, svg in (getattr(self.md, "hb_figure_drawings", None) or {}).items():
+            clean = clean.replace(marker, svg, 1)
         return clean
 
 
@@ -145,6 +195,8 @@ class HandbookExtension(Extension):
         md.registerExtension(self)
         # After the macros (Zensical registers them at 35), before code blocks are stashed.
         md.preprocessors.register(_Appendix(md, self.getConfig("docs_dir")), "handbook_appendix", 33)
+        # Figures: after the macros, before fenced code blocks are read (25).
+        md.preprocessors.register(_Figures(md), "handbook_figures", 28)
         # Before Zensical's macros (35); a no-op under MkDocs.
         md.preprocessors.register(_Gate(md), "handbook_gate", 36)
         # Last of all, on the finished HTML.

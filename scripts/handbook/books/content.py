@@ -186,6 +186,7 @@ def _chapter(site_dir: Path, src: str, depth: int, site_url: str, keys: dict[str
     for element in article.find_all(True):
         for name in ("aria-describedby", "download", "data-term", "data-cite", "data-search-exclude", "tabindex"):
             element.attrs.pop(name, None)
+    _figures_for_books(article)
     _prefix_ids(article, key)
     h1 = article.find("h1")
     h1["id"] = key
@@ -251,6 +252,21 @@ def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _figures_for_books(article: Tag) -> None:
+    """Figures on paper: the long description printed open, the drawing sized by the page
+    (its on-screen minimum width, which makes it scroll on a phone, would overflow a page)."""
+    for details in article.select("details.hb-figure-description"):
+        details["open"] = ""
+    for svg in article.find_all("svg"):
+        svg.attrs.pop("style", None)
+    for drawing in article.select("div.hb-figure-drawing"):
+        for name in ("role", "aria-label"):
+            drawing.attrs.pop(name, None)
+
+
+_URL_REF = re.compile(r"^url\(#([^)]+)\)$")
+
+
 def _prefix_ids(article: Tag, key: str) -> None:
     for element in article.find_all(id=True):
         element["id"] = f"{key}--{element['id']}"
@@ -260,6 +276,10 @@ def _prefix_ids(article: Tag, key: str) -> None:
                 value = element[name]
                 value = " ".join(value) if isinstance(value, list) else value
                 element[name] = " ".join(f"{key}--{v}" for v in value.split())
+        for name in ("marker-start", "marker-end", "mask"):  # a figure's references to its own parts
+            match = _URL_REF.match(str(element.get(name, "")))
+            if match:
+                element[name] = f"url(#{key}--{match.group(1)})"
 
 
 def _rewrite_links(article: Tag, page_url: str, site_url: str, keys: dict[str, str], href_for: HrefFor) -> None:

@@ -16,7 +16,11 @@ from pathlib import Path
 from .content import Book, Chapter, title_page_html
 from ..text import esc
 
-__all__ = ["epub_href", "write_epub", "chapter_file"]
+__all__ = ["epub_href", "write_epub", "chapter_file", "svg_case"]
+
+#: SVG attributes whose names have capitals (HTML parsers lower-case them; XHTML does not).
+SVG_ATTRIBUTES = ("viewBox", "markerWidth", "markerHeight", "markerUnits", "maskUnits", "refX", "refY",
+                  "preserveAspectRatio")
 
 STYLESHEET = Path(__file__).with_name("epub.css")
 
@@ -28,6 +32,13 @@ def chapter_file(key: str) -> str:
 def epub_href(key: str, anchor: str) -> str:
     """Each page is a document of its own: ``relationship-trust.xhtml#relationship-trust--empathy``."""
     return chapter_file(key) + (f"#{anchor}" if anchor else "")
+
+
+def svg_case(xhtml: bytes) -> bytes:
+    """SVG attribute names with their capitals back (only inside attribute lists: `` name="``)."""
+    for name in SVG_ATTRIBUTES:
+        xhtml = xhtml.replace(f' {name.lower()}="'.encode(), f' {name}="'.encode())
+    return xhtml
 
 
 def write_epub(book: Book, target: Path) -> None:
@@ -63,10 +74,19 @@ def write_epub(book: Book, target: Path) -> None:
     title_page.add_item(style)
     out.add_item(title_page)
 
+    class Document(epub.EpubHtml):
+        """A page as XHTML, with its figures' SVG as SVG: EbookLib reads pages with an HTML parser,
+        which lower-cases attribute names (viewbox), and XHTML keeps case."""
+
+        def get_content(self, default: bytes | None = None) -> bytes:
+            return svg_case(super().get_content(default))
+
     docs: list[tuple[Chapter, epub.EpubHtml]] = []
     images: dict[str, Path] = {}
     for chapter in book.chapters:
-        doc = epub.EpubHtml(uid=f"p-{chapter.key}", file_name=chapter_file(chapter.key), title=chapter.title, lang="en-GB")
+        doc = Document(uid=f"p-{chapter.key}", file_name=chapter_file(chapter.key), title=chapter.title, lang="en-GB")
+        if "<svg" in chapter.body:
+            doc.properties.append("svg")  # the package document declares inline SVG
         doc.content = (f'<section class="bk-chapter bk-depth-{chapter.depth}" aria-labelledby="{esc(chapter.key)}">'
                        f"{chapter.body}</section>")
         doc.add_item(style)
