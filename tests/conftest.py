@@ -116,6 +116,30 @@ next_review: 2027-11-23
 """
 
 
+#: A topic page's self-check section (three questions, each with its answer), as every topic page has.
+SELF_CHECK = """## Check your understanding
+
+**1. What does advocacy help a person to do?**
+
+- A. Stay silent
+- B. Have their views count
+
+??? success "Answer"
+    **B.** Advocacy helps a person's views count; see [Learning outcomes](#learning-outcomes).
+
+**2. Who decides what the person wants?**
+
+??? success "Answer"
+    **Model answer:** The person. See [Learning outcomes](#learning-outcomes).
+
+**3. What is cause advocacy?**
+
+??? success "Answer"
+    **Model answer:** Working to change a policy. See [Learning outcomes](#learning-outcomes).
+
+"""
+
+
 class MiniSite:
     """A three-page site in a temporary folder, with the real macros and templates."""
 
@@ -173,6 +197,7 @@ class MiniSite:
 
             - A book.
             """))
+        self.write("roles/advocacy.md", self.read("roles/advocacy.md").replace("## Reflective questions", SELF_CHECK + "## Reflective questions"))
         self.write("glossary/index.md", FRONT.format(title="Glossary") + "\n# Glossary\n\n{{ glossary_page() }}\n")
 
     def write(self, rel: str, text: str) -> None:

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from conftest import FRONT, ROOT, MiniSite
+from conftest import FRONT, ROOT, SELF_CHECK, MiniSite
 from handbook.checks import run_checks
 from handbook.site import load_handbook
 
@@ -42,7 +42,7 @@ TOPIC = FRONT.format(title="Advocacy") + textwrap.dedent("""
     ## Further reading
 
     - {{ citet("rogers1957") }}: a classic.
-    """)
+    """).replace("## Reflective questions", SELF_CHECK + "## Reflective questions")
 
 
 #: The content standard's figures have tests of their own (test_standard.py); this fixture is short on purpose.
@@ -71,7 +71,7 @@ def test_missing_anatomy(mini: MiniSite) -> None:
 
 def test_handwritten_references_section(mini: MiniSite) -> None:
     assert problems_for(mini, TOPIC + "\n## References\n\n- Rogers.\n") == [
-        "docs/roles/advocacy.md:39: the page writes its own 'References' section. Remove it: references and 'Cite this page' are generated from the citations."
+        f"docs/roles/advocacy.md:{TOPIC.count(chr(10)) + 2}: the page writes its own 'References' section. Remove it: references and 'Cite this page' are generated from the citations."
     ]
 
 

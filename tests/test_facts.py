@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from conftest import FRONT, ROOT, MiniSite, page
+from conftest import FRONT, ROOT, MiniSite, page, SELF_CHECK
 from handbook.config import read_nav
 from handbook.facts import handbook_sections, number_words, size_text
 from handbook.site import handbook_version
@@ -70,7 +70,8 @@ def test_a_new_section_or_release_updates_the_home_page_and_citing_guide(mini: M
     # Someone adds a section in another branch, and a release is made: nobody edits the pages above.
     mini.write("settings/index.md", FRONT.format(title="Settings of practice") + "\n# Settings\n\nWhere social work happens.\n")
     for name in ("hospitals", "schools"):
-        mini.write(f"settings/{name}.md", FRONT.format(title=name.title()) + f"\n# {name.title()}\n\nText.\n")
+        mini.write(f"settings/{name}.md", FRONT.format(title=name.title()) + f"\n# {name.title()}\n\nText.\n\n"
+                   + SELF_CHECK.replace("#learning-outcomes", f"#{name}"))
     _nav(mini, "  - Roles:\n    - roles/index.md\n    - roles/advocacy.md\n"
                "  - Settings:\n    - settings/index.md\n    - settings/hospitals.md\n    - settings/schools.md\n")
     _release(mini, ("0.2.0", "1 January 2027", "2027-01-01"), ("0.1.0", "23 November 2026", "2026-11-23"))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import re
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, page, run_mkdocs
+from conftest import ROOT, page, run_mkdocs, SELF_CHECK
 
 
 def copy_project(dest: Path) -> Path:
@@ -39,8 +40,11 @@ def test_new_page_is_created_listed_checked_and_built(tmp_path: Path) -> None:
     assert run_mkdocs(project, tmp_path / "draft").returncode != 0
     # With the guidance replaced (here: removed), it checks and builds.
     target = project / "docs/relationship/endings.md"
-    target.write_text("\n".join(l.replace("a short descriptive title", "a first meeting") for l in target.read_text().split("\n")
-                                 if "eplace this" not in l and not l.startswith("<!--")))
+    text = "\n".join(l.replace("a short descriptive title", "a first meeting") for l in target.read_text().split("\n")
+                     if "eplace this" not in l and not l.startswith("<!--"))
+    # ... and the self-check questions and the standards written (the check names both when they are missing).
+    text = re.sub(r"## Check your understanding\n.*?(?=## Reflective questions)", SELF_CHECK, text, flags=re.S)
+    target.write_text(text.replace("keywords: []", "keywords: [endings]\nstandards: [swe-1.3, pcf-values-and-ethics]"))
     check = subprocess.run([sys.executable, "scripts/check.py", "--root", str(project), "--no-spelling", "docs/relationship/endings.md"],
                            cwd=project, capture_output=True, text=True)
     assert "0 error(s)" in check.stdout, check.stdout

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from conftest import ROOT, MiniSite
+from conftest import ROOT, SELF_CHECK, MiniSite
 from handbook.checks import run_checks
 from handbook.site import load_handbook
 
@@ -74,7 +74,7 @@ def good_topic(words: int = 1400) -> str:
 
         - {{ citet("rogers1957") }}: a classic.
         - {{ citet("lee2001") }}: on empowerment.
-        """).replace("BODY", body)
+        """).replace("BODY", body).replace("## Reflective questions", SELF_CHECK + "## Reflective questions")
 
 
 @pytest.fixture
