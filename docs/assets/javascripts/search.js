@@ -109,8 +109,11 @@
     return found;
   }
 
-  function rewrite(query) {
-    if (!vocab || /["+\-~^:]/.test(query.replace(/(\w)-(\w)/g, "$1 $2"))) return query;  // Lunr syntax: as typed
+  // One entry per word the reader typed that reaches the worker: the forms searched for it
+  // (each a prefix, or an exact word and its plural) or, for a word the index does not hold,
+  // the word with one typo allowed. Results are read against these (see mend, below).
+  function analyse(query) {
+    if (!vocab || /["+\-~^:]/.test(query.replace(/(\w)-(\w)/g, "$1 $2"))) return null;  // Lunr syntax: as typed
     // Words, each marked when a hyphen joins it to the next ("self-" of "self-determination").
     var words = (query.toLowerCase().match(/[\p{L}\p{N}]+(?:-(?=[\p{L}\p{N}]))?/gu) || []).map(function (w) {
       return { text: w.replace(/-$/, ""), joined: /-$/.test(w) };
@@ -119,22 +122,137 @@
     var last = words.length ? words[words.length - 1].text : "";
     var content = words.filter(function (w) { return !STOP[w.text] && w.text.length > 2; });
     if (!content.length) content = words.filter(function (w) { return !STOP[w.text]; });
-    if (!content.length) return typing && last.length > 2 ? last + "*" : "";   // "the" may become "therapy"
+    if (!content.length) {   // "the" may become "therapy"
+      return typing && last.length > 2 ? [{ word: last, weight: "", forms: [{ text: last, prefix: true }] }] : [];
+    }
     var specific = content.some(function (w) { return !GENERIC[w.text]; });
     return content.map(function (w) {
-      var word = w.text, weight = specific && !GENERIC[word] ? "^10" : "";
-      if (word === last && typing && !vocab[word] && isPrefix(word)) return word + "*" + weight;
+      var word = w.text, entry = { word: word, weight: specific && !GENERIC[word] ? "^10" : "", forms: [] };
+      if (word === last && typing && !vocab[word] && isPrefix(word)) {
+        entry.forms.push({ text: word, prefix: true });
+        return entry;
+      }
       var forms = variants(word);
-      if (!forms) return word.length >= 5 ? word + "~1" + weight : word + "*" + weight;
-      return forms.map(function (f) {
+      if (!forms) {
+        if (word.length >= 5) entry.fuzzy = true; else entry.forms.push({ text: word, prefix: true });
+        return entry;
+      }
+      forms.forEach(function (f) {
         // A short word, or the first part of a hyphenated one, is a whole word, not a prefix:
         // "act" is not "active", and the "self" of "self-determination" is not "self-esteem".
-        if (f.length > 4 && !w.joined) return f + "*" + weight;
-        return f + (weight || "^1") + (w.joined ? "" : " " + f + "s" + (weight || "^1"));
+        entry.forms.push({ text: f, prefix: f.length > 4 && !w.joined, plural: !w.joined });
+      });
+      return entry;
+    });
+  }
+
+  function rewrite(entries) {
+    return entries.map(function (e) {
+      // Every term carries a boost: Material appends "*" to a term without one, and "client**"
+      // then matched nothing in its own count of the words a result holds.
+      var weight = e.weight || "^1";
+      if (e.fuzzy) return e.word + "~1" + weight;
+      return e.forms.map(function (f) {
+        if (f.prefix) return f.text + "*" + weight;
+        return f.text + weight + (f.plural ? " " + f.text + "s" + weight : "");
       }).join(" ");
     }).join(" ");
   }
 
+  // Which of the reader's words a search result holds, read from the result's own text.
+  // Material marks as "Missing" each *term of the reworded query* a result lacks, so a
+  // section holding "care" was told it missed "cares"; it is told instead about the words
+  // the reader typed, and only about those it really lacks.
+  function words(item) {
+    var text = [item.title || "", item.text || ""].concat(item.tags || []).join(" ");
+    return text.replace(/<[^>]*>/g, " ").replace(/&[#\w]+;/g, " ").toLowerCase().split(/[^\p{L}\p{N}]+/u);
+  }
+
+  function oneEdit(a, b) {   // Lunr's "~1": at most one letter added, dropped or changed
+    if (Math.abs(a.length - b.length) > 1) return false;
+    var i = 0, j = 0, edits = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] === b[j]) { i++; j++; continue; }
+      if (++edits > 1) return false;
+      if (a.length > b.length) i++; else if (b.length > a.length) j++; else { i++; j++; }
+    }
+    return edits + (a.length - i) + (b.length - j) <= 1;
+  }
+
+  function holds(entry, tokens) {   // the word of the text that answers this entry, or null
+    for (var t = 0; t < tokens.length; t++) {
+      var token = tokens[t];
+      if (!token) continue;
+      if (entry.fuzzy && oneEdit(token, entry.word)) return token;
+      for (var f = 0; f < entry.forms.length; f++) {
+        var form = entry.forms[f].text;
+        if (entry.forms[f].prefix ? token.indexOf(form) === 0 : token === form || token === form + "s") return token;
+      }
+    }
+    return null;
+  }
+
+  var note = null;
+  function say(text) {
+    if (!note) {
+      var meta = document.querySelector(".md-search-result__meta");
+      if (!meta) return;
+      note = document.createElement("p");
+      note.className = "hb-search-note";
+      note.setAttribute("role", "status");   // read out when it changes (a polite live region)
+      meta.parentNode.insertBefore(note, meta.nextSibling);
+    }
+    if (note.textContent !== text) note.textContent = text;
+    note.hidden = !text;
+  }
+
+  function quoted(list) {
+    var names = list.map(function (w) { return "\u201c" + w + "\u201d"; });
+    return names.length > 1 ? names.slice(0, -1).join(", ") + " and " + names[names.length - 1] : names[0];
+  }
+
+  function mend(result, entries) {
+    var groups = result && Array.isArray(result.items) ? result.items : [];
+    if (!entries || !entries.length) { say(""); return; }
+    var complete = false;
+    groups.forEach(function (group) {
+      var found = {};
+      group.forEach(function (item) {
+        var tokens = words(item), terms = {};
+        entries.forEach(function (entry) {
+          var token = holds(entry, tokens);
+          terms[token || entry.word] = !!token;   // the word found is what the page then highlights
+          if (token) found[entry.word] = true;
+        });
+        item.terms = terms;
+      });
+      if (entries.every(function (entry) { return found[entry.word]; })) complete = true;
+    });
+    say(groups.length && !complete && entries.length > 1
+      ? "No page has all of " + quoted(entries.map(function (e) { return e.word; })) + ". The closest matches:"
+      : "");
+  }
+
+  // The worker's answers are mended the moment they are first read, by Material's listener
+  // (registered before this script runs, so no listener of ours could come first): the
+  // answers arrive in the order the queries were sent, each read once.
+  var RESULT = 3, asked = [], mended = new WeakSet();
+  var data = Object.getOwnPropertyDescriptor(MessageEvent.prototype, "data");
+  var patched = !!(data && data.get && data.configurable);
+  if (patched) {
+    Object.defineProperty(MessageEvent.prototype, "data", {
+      configurable: true, enumerable: data.enumerable,
+      get: function () {
+        var value = data.get.call(this);
+        if (value && value.type === RESULT && value.data && Array.isArray(value.data.items) &&
+            typeof value === "object" && !mended.has(value) && asked.length) {
+          mended.add(value);
+          mend(value.data, asked.shift());
+        }
+        return value;
+      }
+    });
+  }
   var post = window.Worker.prototype.postMessage;
   window.Worker.prototype.postMessage = function (message) {
     var args = Array.prototype.slice.call(arguments);
@@ -142,7 +260,9 @@
       pending = message.data.docs;   // learnt at the first query, not while the page loads
     } else if (message && message.type === QUERY && typeof message.data === "string") {
       if (pending) { learn(pending); pending = null; }
-      args[0] = { type: QUERY, data: rewrite(message.data) };
+      var entries = analyse(message.data);
+      if (patched) asked.push(entries);
+      args[0] = { type: QUERY, data: entries ? rewrite(entries) : message.data };
     }
     return post.apply(this, args);
   };
