@@ -20,7 +20,14 @@
  *    subject ("client", "centred", "practice", "social work"), which every page shares.
  *
  * Material's worker does the rest (Lunr, with the weights set in mkdocs.yml). Only the
- * worker's query changes: the search box keeps what the reader typed.
+ * worker's query changes: the search box keeps what the reader typed. Its answer is then
+ * read against what the reader typed, before Material draws it:
+ *
+ * 5. among the pages found, those about the query come first (a phrase typed in quotation
+ *    marks is on the page; every word is in the page's title; or in one of its keywords);
+ * 6. a result is marked "Missing" only for a word the reader typed that it does not hold
+ *    (Material marked the reworded query's own terms: "cares" on every page about care);
+ * 7. when no page holds every word, a status line says so before the closest matches.
  */
 (function () {
   "use strict";
@@ -28,7 +35,7 @@
 
   var SETUP = 0, QUERY = 2;   // Material for MkDocs' search messages (SearchMessageType)
   var STOP = toSet("a about above after again all also am an and any are as at be because been before being between both but by can could did do does doing during each few for from further had has have having he her here how i if in into is it its itself just may me might more most must my no nor not of off on once only or other our out over own same she should so some such than that the their them then there these they this those through to too under until up very was we were what when where which while who whom why will with within without would you your");
-  var GENERIC = toSet("client clients practice practices social work worker workers person people handbook");
+  var GENERIC = toSet("client clients centred centered centre center practice practices social work worker workers person people handbook");
   var vocab = null, accents = null, sorted = null, pending = null;
 
   function toSet(words) {
@@ -211,8 +218,36 @@
     return names.length > 1 ? names.slice(0, -1).join(", ") + " and " + names[names.length - 1] : names[0];
   }
 
-  function mend(result, entries) {
+  function plain(item) {
+    return [item.title || "", item.text || ""].join(" ").replace(/<[^>]*>/g, " ").replace(/&[#\w]+;/g, " ")
+      .toLowerCase().split(/[^\p{L}\p{N}]+/u).join(" ");
+  }
+
+  // Lunr scores words, not pages: a section headed "reviews" outranked the page whose subject
+  // is "the Munro review". Among the pages Lunr found, in its order, those that are about the
+  // query come first: a phrase typed in quotation marks is in the page; then every word is in
+  // the page's title; then every word is in one of the page's keywords.
+  function about(group, entries, phrases) {
+    var page = group.filter(function (item) { return item.location.indexOf("#") < 0; })[0] || group[0];
+    var rank = 0;
+    if (phrases.length) {
+      var text = " " + group.map(plain).join(" ") + " ";
+      if (phrases.every(function (p) { return text.indexOf(" " + p + " ") >= 0; })) rank += 4;
+    }
+    if (entries && entries.length) {
+      var every = function (tokens) { return entries.every(function (e) { return holds(e, tokens); }); };
+      if (every(words({ title: page.title }))) rank += 2;
+      if ((page.tags || []).some(function (tag) { return every(words({ title: tag })); })) rank += 1;
+    }
+    return rank;
+  }
+
+  function mend(result, query) {
     var groups = result && Array.isArray(result.items) ? result.items : [];
+    var entries = query.entries, phrases = query.phrases;
+    var ranked = groups.map(function (group, i) { return { group: group, i: i, rank: about(group, entries, phrases) }; });
+    ranked.sort(function (a, b) { return b.rank - a.rank || a.i - b.i; });
+    ranked.forEach(function (r, i) { groups[i] = r.group; });
     if (!entries || !entries.length) { say(""); return; }
     var complete = false;
     groups.forEach(function (group) {
@@ -231,6 +266,15 @@
     say(groups.length && !complete && entries.length > 1
       ? "No page has all of " + quoted(entries.map(function (e) { return e.word; })) + ". The closest matches:"
       : "");
+  }
+
+  function phrasesOf(query) {   // what the reader put in quotation marks, straight or curly, as plain words
+    var found = [], re = /["\u201c\u201d]([^"\u201c\u201d]+)["\u201c\u201d]/g, m;
+    while ((m = re.exec(query))) {
+      var words = m[1].toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(" ");
+      if (words) found.push(words);
+    }
+    return found;
   }
 
   // The worker's answers are mended the moment they are first read, by Material's listener
@@ -261,7 +305,7 @@
     } else if (message && message.type === QUERY && typeof message.data === "string") {
       if (pending) { learn(pending); pending = null; }
       var entries = analyse(message.data);
-      if (patched) asked.push(entries);
+      if (patched) asked.push({ entries: entries, phrases: phrasesOf(message.data) });
       args[0] = { type: QUERY, data: entries ? rewrite(entries) : message.data };
     }
     return post.apply(this, args);
