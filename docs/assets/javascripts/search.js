@@ -248,6 +248,10 @@
     var ranked = groups.map(function (group, i) { return { group: group, i: i, rank: about(group, entries, phrases) }; });
     ranked.sort(function (a, b) { return b.rank - a.rank || a.i - b.i; });
     ranked.forEach(function (r, i) { groups[i] = r.group; });
+    // Enter opens the result with the highest score: keep the scores in the order shown.
+    groups.forEach(function (group, i) {
+      group.forEach(function (item) { item.score += (groups.length - i) * 1e6; });
+    });
     if (!entries || !entries.length) { say(""); return; }
     var complete = false;
     groups.forEach(function (group) {
