@@ -1,4 +1,282 @@
 /*
+ * The handbook's own scripts, in one file so that a page makes one request for them, not four.
+ * Deferred (mkdocs.yml): nothing here is needed before the page is first drawn. Each part is
+ * independent, works by event delegation (so it keeps working across Material's instant
+ * navigation) and leaves the page as it was when JavaScript is off:
+ *
+ * 1. Glossary definitions in place (WCAG 2.2, 1.4.13).
+ * 2. "Cite this page": copy buttons.
+ * 3. Accessibility gaps in Material's own markup.
+ * 4. Search that finds what a student means.
+ */
+
+/* ---------------------------------------------------------------- glossary */
+/*
+ * Glossary definitions in place (WCAG 2.2, success criterion 1.4.13).
+ *
+ * Each term link (a.hb-term) is described, through aria-describedby, by a definition
+ * generated at the end of the page (span.hb-tip in div.hb-defs). This script shows that
+ * definition next to the link on hover and on keyboard focus, keeps it open while the
+ * pointer moves onto it, closes it with Escape, and opens it with a first tap on a touch
+ * screen (a second tap follows the link). Without JavaScript the link leads to the entry.
+ * Event delegation keeps it working across Material's instant navigation.
+ */
+(function () {
+  "use strict";
+  var openTip = null, openLink = null, closeTimer = null, lastPointer = "mouse", openBeforeTap = false;
+
+  function tipFor(link) {
+    var id = link.getAttribute("aria-describedby");
+    return id ? document.getElementById(id) : null;
+  }
+
+  function position(link, tip) {
+    var box = tip.offsetParent || document.body;
+    var frame = box.getBoundingClientRect();
+    var rect = link.getBoundingClientRect();
+    var width = Math.min(352, frame.width - 16);
+    tip.style.maxWidth = width + "px";
+    var left = rect.left - frame.left;
+    if (left + tip.offsetWidth > frame.width - 8) left = Math.max(8, frame.width - tip.offsetWidth - 8);
+    var below = rect.bottom - frame.top + 6;
+    var above = rect.top - frame.top - tip.offsetHeight - 6;
+    var fitsBelow = rect.bottom + tip.offsetHeight + 12 < window.innerHeight;
+    tip.style.left = left + "px";
+    tip.style.top = (fitsBelow || above < 0 ? below : above) + "px";
+  }
+
+  function open(link) {
+    var tip = tipFor(link);
+    if (!tip) return;
+    cancelClose();
+    if (openTip && openTip !== tip) close();
+    var defs = tip.closest(".hb-defs");
+    if (defs) defs.hidden = false;
+    var more = tip.querySelector(".hb-tip__more");
+    if (more) more.href = link.href;
+    tip.classList.add("is-open");
+    openTip = tip; openLink = link;
+    link.setAttribute("aria-expanded", "true");
+    position(link, tip);
+  }
+
+  function close() {
+    cancelClose();
+    if (openTip) openTip.classList.remove("is-open");
+    if (openLink) openLink.removeAttribute("aria-expanded");
+    openTip = null; openLink = null;
+  }
+
+  function scheduleClose() {
+    cancelClose();
+    closeTimer = window.setTimeout(close, 300);
+  }
+
+  function cancelClose() {
+    if (closeTimer) window.clearTimeout(closeTimer);
+    closeTimer = null;
+  }
+
+  function termLink(target) {
+    return target && target.closest ? target.closest("a.hb-term") : null;
+  }
+
+  document.addEventListener("pointerdown", function (event) {
+    lastPointer = event.pointerType || "mouse";
+    // Was this term's definition already showing before this tap (the tap itself focuses the link)?
+    openBeforeTap = !!openLink && openLink === termLink(event.target);
+  }, true);
+
+  document.addEventListener("mouseover", function (event) {
+    var link = termLink(event.target);
+    if (link && lastPointer !== "touch") { open(link); return; }
+    if (openTip && event.target.closest && event.target.closest(".hb-tip") === openTip) cancelClose();
+  });
+
+  document.addEventListener("mouseout", function (event) {
+    if (!openTip || lastPointer === "touch") return;
+    var from = event.target, to = event.relatedTarget;
+    var leaving = termLink(from) === openLink || (from.closest && from.closest(".hb-tip") === openTip);
+    var staying = to && ((to.closest && to.closest(".hb-tip") === openTip) || termLink(to) === openLink);
+    if (leaving && !staying && document.activeElement !== openLink) scheduleClose();
+  });
+
+  document.addEventListener("focusin", function (event) {
+    var link = termLink(event.target);
+    if (link) open(link);
+  });
+
+  document.addEventListener("focusout", function (event) {
+    if (termLink(event.target) === openLink) scheduleClose();
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && openTip) {
+      close();
+      event.stopPropagation();
+    }
+  }, true);
+
+  // Capture on window, before Material's instant navigation sees the click.
+  window.addEventListener("click", function (event) {
+    var link = termLink(event.target);
+    if (link && lastPointer === "touch" && !openBeforeTap) {
+      event.preventDefault();  // first tap shows the definition; a second tap follows the link
+      event.stopPropagation();
+      open(link);
+      return;
+    }
+    if (openTip && !link && !(event.target.closest && event.target.closest(".hb-tip"))) close();
+  }, true);
+
+  window.addEventListener("resize", function () { if (openLink) position(openLink, openTip); });
+  if (window.document$) window.document$.subscribe(close);  // Material's instant navigation
+})();
+
+/* ---------------------------------------------------------------- cite */
+/*
+ * "Cite this page": copy buttons. The buttons are hidden in the HTML and shown here, so a
+ * reader without JavaScript sees the citations as text to select, not buttons that fail.
+ * Copies the citation as formatted text (italics kept where the target accepts it) and
+ * as plain text, and says so in a live region for screen readers.
+ */
+(function () {
+  "use strict";
+
+  function enhance() {
+    document.querySelectorAll(".hb-copy[hidden]").forEach(function (button) { button.hidden = false; });
+  }
+
+  function announce(box, message) {
+    var status = box && box.querySelector(".hb-copy-status");
+    if (status) {
+      status.textContent = "";
+      window.setTimeout(function () { status.textContent = message; }, 50);
+    }
+  }
+
+  function fallbackCopy(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed"; area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(area);
+    return ok ? Promise.resolve() : Promise.reject(new Error("copy failed"));
+  }
+
+  function copy(source) {
+    var plain = source.getAttribute("data-plain") || source.textContent;
+    if (navigator.clipboard && window.ClipboardItem && window.isSecureContext) {
+      var item = new ClipboardItem({
+        "text/plain": new Blob([plain], { type: "text/plain" }),
+        "text/html": new Blob([source.innerHTML], { type: "text/html" })
+      });
+      return navigator.clipboard.write([item]).catch(function () { return navigator.clipboard.writeText(plain); });
+    }
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(plain);
+    return fallbackCopy(plain);
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".hb-copy");
+    if (!button) return;
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    var box = button.closest(".hb-cite-box");
+    var label = document.getElementById(button.getAttribute("aria-describedby"));
+    var name = label ? label.textContent.trim() : "Citation";
+    copy(source).then(function () {
+      button.textContent = "Copied";
+      announce(box, name + " citation copied to the clipboard.");
+      window.setTimeout(function () { button.textContent = "Copy"; }, 2000);
+    }, function () {
+      announce(box, "Could not copy. Select the " + name + " citation and copy it by hand.");
+    });
+  });
+
+  if (window.document$) window.document$.subscribe(enhance); else document.addEventListener("DOMContentLoaded", enhance);
+})();
+
+/* ---------------------------------------------------------------- a11y */
+/*
+ * Accessibility gaps in Material for MkDocs' own markup, mended in one place.
+ *
+ * 1. The light/dark/system toggle is a set of visually hidden radio inputs behind
+ *    labels; the focus lands on an invisible input named after the *next* scheme, and
+ *    the labels themselves cannot be focused. A real button stands in for the labels:
+ *    focusable, named by the label's title, operated by Enter or Space, and it keeps
+ *    focus after the scheme changes.
+ * 2. The search dialog and the primary navigation get names of their own, so screen
+ *    readers can tell the landmarks apart (axe: aria-dialog-name, landmark-unique).
+ * 3. The skip link moves the keyboard focus to the content. Material's instant navigation
+ *    fetched the page again on activating it and replaced the article, which sent the
+ *    focus back to the top of the page; the link is handled here, before Material sees it.
+ */
+(function () {
+  "use strict";
+
+  function palette() {
+    var form = document.querySelector("form[data-md-component=palette]");
+    if (!form || form.classList.contains("hb-palette-ready")) return;
+    var labels = Array.prototype.slice.call(form.querySelectorAll("label"));
+    if (!labels.length) return;
+    form.querySelectorAll("input.md-option").forEach(function (input) {
+      input.tabIndex = -1;
+      input.setAttribute("aria-hidden", "true");
+    });
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-header__button md-icon hb-palette";
+    function sync() {
+      var shown = labels.filter(function (label) { return !label.hidden; })[0] || labels[0];
+      button.innerHTML = shown.innerHTML;
+      button.title = shown.title;
+      button.setAttribute("aria-label", shown.title);
+    }
+    button.addEventListener("click", function () {
+      var shown = labels.filter(function (label) { return !label.hidden; })[0];
+      if (shown) shown.click();
+    });
+    // Material focuses the hidden radio input it switched to; send focus back to the button.
+    form.querySelectorAll("input.md-option").forEach(function (input) {
+      input.addEventListener("focus", function () { button.focus(); });
+    });
+    // Material shows the next label once the scheme has changed; follow it.
+    var observer = new MutationObserver(sync);
+    labels.forEach(function (label) { observer.observe(label, { attributes: true, attributeFilter: ["hidden"] }); });
+    // Beside the form, not in it: Material's own Enter handler on the form would step twice.
+    form.parentNode.insertBefore(button, form.nextSibling);
+    form.classList.add("hb-palette-ready");
+    sync();
+  }
+
+  function names() {
+    var search = document.querySelector(".md-search[role=dialog]");
+    if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Search the handbook");
+    var primary = document.querySelector("nav.md-nav--primary");
+    if (primary) primary.setAttribute("aria-label", "Site navigation");
+  }
+
+  window.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a.md-skip") : null;
+    var target = link ? document.getElementById(decodeURIComponent(link.hash.slice(1))) : null;
+    if (!target) return;
+    event.preventDefault();
+    event.stopPropagation();
+    if (location.hash !== link.hash) history.pushState(null, "", link.hash);
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus();
+  }, true);
+
+  function enhance() { palette(); names(); }
+  if (window.document$) window.document$.subscribe(enhance); else document.addEventListener("DOMContentLoaded", enhance);
+})();
+
+/* ---------------------------------------------------------------- search */
+/*
  * Search that finds what a student means: the query is reworded, before Material's
  * search worker sees it, into the words the handbook's index holds.
  *
@@ -315,3 +593,4 @@
     return post.apply(this, args);
   };
 }());
+
