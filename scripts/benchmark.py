@@ -1,13 +1,13 @@
 """Measure the handbook in a browser: Lighthouse on five pages, against a default Material build.
 
-    python3 dev.py bench --lighthouse [--runs 1] [--json benchmarks/lighthouse.json]
+    python3 dev.py bench --lighthouse [--runs 3] [--json benchmarks/lighthouse.json]
 
 Builds the handbook, and the same pages with a default Material for MkDocs configuration
 (no overrides, no extra CSS or JS, no macros, no web fonts), serves both from this machine
 with gzip as GitHub Pages serves them, and runs Lighthouse (mobile; Debian's chromium) on
 five representative pages of each, interleaved so that both builds meet the same machine
 load. Prints a side-by-side table of the four scores, bytes transferred, requests, render-
-blocking files and Largest Contentful Paint (median of the runs); writes it as JSON and
+blocking files and Largest Contentful Paint (median of the runs, three by default); writes it as JSON and
 Markdown (benchmarks/lighthouse.md, linked from the README); and checks the page-weight
 budget (below). Lighthouse comes from npm (benchmarks/package-lock.json; 12.8 runs on
 Node 20).
@@ -64,12 +64,14 @@ PAGES = ["", "roles/advocacy/", "approach/in-practice/", "glossary/", "reference
 #: Page-weight budget: bytes transferred (gzip) for a first visit to any of the five pages,
 #: search index included. Readers are students on a phone's data plan, on a bus or on a
 #: library's shared connection: 350 kB is about 1.75 s on a slow 4G connection (1.6 Mbit/s).
-#: Against a default Material build of the same pages at most 1.35 times: the handbook
-#: carries what that build does not (the glossary's and the bibliography's text in the search
-#: index, about 25 kB; the cite box, definitions and head metadata, about 7 kB per page; its
-#: own style sheet and scripts, about 10 kB), and the ratio catches anything heavier (a web
-#: font, an image, a library) arriving unnoticed.
-BUDGET_RATIO = 1.35
+#: Against a default Material build of the same pages at most 1.15 times (issue 28): the
+#: handbook carries what that build does not (the cite box, definitions and head metadata,
+#: about 7 kB per page; its own style sheet and script, about 9 kB), and the ratio catches
+#: anything heavier (a web font, an image, a library) arriving unnoticed. The search index
+#: (the glossary's and the bibliography's text make the handbook's the larger) is loaded only
+#: when a reader turns to search, so a first visit does not count it; Material's build loads
+#: its own with every page.
+BUDGET_RATIO = 1.15
 BUDGET_BYTES = 350_000
 
 
@@ -172,7 +174,7 @@ def over_budget(rows: list[dict]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page and build; the table gives medians")
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "lighthouse.json")
     args = parser.parse_args(argv)
     rows = compare(args.runs)

@@ -161,6 +161,29 @@ def test_pages_request_nothing_from_other_hosts(page: Page, server: str) -> None
     assert hosts == {"127.0.0.1"}
 
 
+def test_a_page_waits_for_two_stylesheets_and_loads_the_search_index_only_for_search(page: Page) -> None:
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(urllib.parse.urlparse(request.url).path))
+    page.goto("roles/advocacy/")
+    page.wait_for_load_state("networkidle")
+    styles = page.eval_on_selector_all("head link[rel=stylesheet]", "els => els.map(e => e.getAttribute('href'))")
+    assert len(styles) == 2 and styles[1].endswith("assets/stylesheets/handbook.css"), styles
+    scripts = [u for u in urls if u.endswith(".js") and "/workers/" not in u]
+    assert len(scripts) == 2, scripts  # Material's bundle and the handbook's one file
+    assert not [u for u in urls if "search_index" in u], urls
+    page.keyboard.press("/")
+    page.locator(".md-search__input").press_sequentially("advocacy", delay=40)
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15000)
+    assert [u for u in urls if u.endswith("search/search_index.json")]
+
+
+def test_the_dark_scheme_has_its_colours_without_materials_palette_file(scheme: tuple[str, Page]) -> None:
+    name, tab = scheme
+    tab.goto("roles/advocacy/")
+    background = tab.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert (background == "rgb(255, 255, 255)") == (name == "light"), (name, background)
+
+
 def _every_page() -> list[str]:
     """The URL path of every page in docs/ (the built site has one page for each)."""
     docs = Path(__file__).resolve().parent.parent / "docs"

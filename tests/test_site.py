@@ -191,7 +191,7 @@ def test_topic_pages_meet_the_source_standard(site: Path) -> None:
 
 def test_term_links_lead_to_entries_and_are_described_by_definitions(site: Path) -> None:
     glossary = page(site, "glossary")
-    anchors = {dt["id"] for dt in glossary.select("dl.hb-glossary dt")}
+    anchors = {entry["id"] for entry in glossary.select(".hb-glossary h3.hb-entry")}
     for src in CONTENT_PAGES:
         html = page(site, url_of(src))
         for link in html.select("a.hb-term"):
@@ -207,17 +207,17 @@ def test_term_links_lead_to_entries_and_are_described_by_definitions(site: Path)
 
 def test_glossary_page(site: Path) -> None:
     html = page(site, "glossary")
-    entries = html.select("dl.hb-glossary dt")
+    entries = html.select(".hb-glossary h3.hb-entry")
     names = [dt.get_text(strip=True) for dt in entries]
     assert len(names) >= 45 and names == sorted(names, key=str.casefold)
     upr = html.find(id="unconditional-positive-regard")
     assert upr.find("dfn").get_text() == "unconditional positive regard"
     for letter_link in html.select("nav.hb-letters a"):
         assert html.find(id=letter_link["href"][1:]) is not None
-    advocacy = html.find(id="advocacy").find_next("dd")
+    advocacy = html.find(id="advocacy").find_next("div", class_="hb-entry__body")
     appears = [a["href"] for a in advocacy.find_all("a") if not a["href"].startswith("#")]
     assert "../roles/advocacy/" in appears
-    humility = html.find(id="cultural-humility").find_next("dd")
+    humility = html.find(id="cultural-humility").find_next("div", class_="hb-entry__body")
     assert "Tervalon, M., &amp; Murray-García, J. (1998)" in str(humility)
 
 

@@ -112,7 +112,7 @@ def test_term_links_and_definitions(zensical_site: Path) -> None:
             assert urllib.parse.urljoin(f"/{url_of(src)}", link["href"]).startswith("/glossary/#")
             assert html.find(id=link["aria-describedby"]) is not None
     glossary = page(zensical_site, "glossary")
-    assert len(glossary.select("dl.hb-glossary dt")) >= 45
+    assert len(glossary.select(".hb-glossary h3.hb-entry")) >= 45
 
 
 def test_citations_and_reference_lists(zensical_site: Path) -> None:

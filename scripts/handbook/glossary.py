@@ -3,7 +3,7 @@
 Each entry has a stable id (also its anchor on ``/glossary/``), the term as shown, a
 definition in the handbook's own words, aliases, related terms and sources. Pages link
 a term with ``{{ term("id") }}``; the link carries the definition for readers (see
-``docs/assets/javascripts/glossary.js``) and still leads to the entry without JavaScript.
+``docs/assets/javascripts/handbook.js``) and still leads to the entry without JavaScript.
 """
 
 from __future__ import annotations
@@ -207,7 +207,7 @@ def definitions_html(glossary: Glossary, term_ids: Iterable[str], glossary_url: 
 
     ``glossary_url`` is the glossary page's address relative to this page, written out here
     because raw HTML addresses are not rewritten alike by MkDocs and Zensical; crawlers then
-    find a real link (glossary.js also copies the term link's address onto it).
+    find a real link (handbook.js also copies the term link's address onto it).
     """
     def href(term_id: str) -> str:
         return f' href="{esc(glossary_url)}#{esc(term_id)}"' if glossary_url else ""

@@ -112,11 +112,14 @@ def glossary_page_html(glossary: Glossary, bib: Bibliography | None, usage: Usag
         letters.setdefault(term.term[0].upper(), []).append(term)
     index = " ".join(f'<a href="#letter-{l.lower()}" aria-label="Terms starting with {l}">{l}</a>' for l in letters)
     out = [f'<nav class="hb-letters" aria-label="Glossary by letter">{index}</nav>']
+    # Each entry is a heading of its own (a level below its letter), so the search index holds
+    # one section per term and a search result opens the entry itself, not its letter.
     for letter, group in letters.items():
         out.append(f'<h2 class="hb-letter" id="letter-{letter.lower()}">{letter}</h2>')
-        out.append('<dl class="hb-glossary">')
+        out.append('<div class="hb-glossary">')
         for term in group:
-            parts = [f'<dt id="{esc(term.id)}"><dfn>{esc(term.term)}</dfn></dt>', f"<dd><p>{esc(term.definition)}</p>"]
+            parts = [f'<h3 class="hb-entry" id="{esc(term.id)}"><dfn>{esc(term.term)}</dfn></h3>',
+                     f'<div class="hb-entry__body"><p>{esc(term.definition)}</p>']
             if term.aliases:
                 parts.append(f'<p class="hb-meta"><span class="hb-label">Also:</span> {esc(", ".join(term.aliases))}</p>')
             if term.related:
@@ -128,9 +131,9 @@ def glossary_page_html(glossary: Glossary, bib: Bibliography | None, usage: Usag
             pages = [p for p in usage.pages_by_term.get(term.id, []) if p != src]
             if pages:
                 parts.append(f'<p class="hb-meta" data-search-exclude><span class="hb-label">Appears on:</span> {_appears_on(src, pages, usage, directory_urls)}</p>')
-            parts.append("</dd>")
+            parts.append("</div>")
             out.append("".join(parts))
-        out.append("</dl>")
+        out.append("</div>")
     return "\n".join(out)
 
 
