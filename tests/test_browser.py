@@ -129,7 +129,7 @@ def test_copy_button_copies_the_citation(page: Page) -> None:
     button = page.locator("button.hb-copy[data-copy=hb-cite-apa]")
     button.scroll_into_view_if_needed()
     button.click()
-    expect(page.locator(".hb-copy-status")).to_contain_text("APA 7th edition citation copied")
+    expect(page.get_by_role("complementary", name="Cite this page").locator(".hb-copy-status")).to_contain_text("APA 7th edition citation copied")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("Client-Centred Practice Handbook contributors. (2026). Advocacy. In Client-Centred Practice Handbook")
     assert copied == page.locator("#hb-cite-apa").get_attribute("data-plain")
@@ -140,7 +140,7 @@ def test_copy_buttons_work_by_keyboard(page: Page) -> None:
     button = page.locator("button.hb-copy[data-copy=hb-cite-harvard]")
     button.focus()
     page.keyboard.press("Enter")
-    expect(page.locator(".hb-copy-status")).to_contain_text("Harvard (Cite Them Right) citation copied")
+    expect(page.get_by_role("complementary", name="Cite this page").locator(".hb-copy-status")).to_contain_text("Harvard (Cite Them Right) citation copied")
 
 
 def test_print_leaves_out_definitions_and_buttons(page: Page) -> None:
@@ -295,7 +295,7 @@ def test_keyboard_cite_box_copy_by_tab_and_space(page: Page) -> None:
     _tab_to(page, "button.hb-copy", limit=10)
     label = page.evaluate("() => document.getElementById(document.activeElement.getAttribute('aria-describedby')).textContent")
     page.keyboard.press("Space")
-    expect(page.locator(".hb-copy-status")).to_contain_text(f"{label} citation copied")
+    expect(page.get_by_role("complementary", name="Cite this page").locator(".hb-copy-status")).to_contain_text(f"{label} citation copied")
 
 
 def test_the_top_navigation_fits_on_one_line_at_1280_px(page: Page) -> None:

@@ -121,7 +121,8 @@ def standards_line_html(standards: Standards, ids: list[str], src: str, *, direc
         return ""
     groups: dict[str, list[str]] = {}
     for item in known:
-        url = relative_url(src, TEACHING_PAGE, standard_anchor(item.id), directory_urls=directory_urls)
+        url = (f"#{standard_anchor(item.id)}" if src == TEACHING_PAGE  # the map itself: a link within the page
+               else relative_url(src, TEACHING_PAGE, standard_anchor(item.id), directory_urls=directory_urls))
         text = item.label if item.framework.id == "swe" else f"{item.label} {item.wording}"
         groups.setdefault(item.framework.id, []).append(f'<a href="{esc(url)}" title="{esc(item.wording)}">{esc(text)}</a>')
     parts = [", ".join(links) for links in groups.values()]
