@@ -20,25 +20,9 @@ import pytest
 
 from conftest import FRONT, ROOT, MiniSite, page, problem_lines, run_mkdocs
 from handbook.bibliography import to_bibtex, to_ris
-from handbook.checks import run_checks
-from handbook.site import load_handbook
+from test_hostile import check_lines, home, line_of  # the first pass's helpers: one home for them
 
 CHECK = [sys.executable, str(ROOT / "scripts" / "check.py"), "--no-spelling"]
-
-
-def line_of(text: str, needle: str) -> int:
-    return next(n for n, line in enumerate(text.split("\n"), 1) if needle in line)
-
-
-def home(mini: MiniSite, body: str) -> str:
-    text = FRONT.format(title="Home") + "\n# Home\n\n" + body + "\n"
-    mini.write("index.md", text)
-    return text
-
-
-def check_lines(mini: MiniSite) -> list[str]:
-    handbook = load_handbook(mini.path, mini.path / "docs")
-    return [str(p) for p in run_checks(handbook, spelling=False) if p.severity == "error"]
 
 
 def built_text(site: Path) -> str:
