@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ContentError, Problem
-from .schema import plain_errors
+from .schema import SLUG_ID, plain_errors
 from .yamlsource import line_at, load_yaml, yaml_error_line
 
 __all__ = ["Author", "load_authors", "orcid_is_valid"]
@@ -26,8 +26,7 @@ SCHEMA = {
         "additionalProperties": False,
         "required": ["id"],
         "properties": {
-            "id": {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$",
-                   "description": "lower-case words joined by hyphens"},
+            "id": SLUG_ID,
             "name": {"type": "string", "minLength": 1},
             "family": {"type": "string", "minLength": 1},
             "given": {"type": "string", "minLength": 1},

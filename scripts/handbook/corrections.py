@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 import yaml
 
 from .errors import Problem
-from .schema import plain_errors
+from .schema import SLUG_ID, plain_errors
 from .yamlsource import line_at, load_yaml, yaml_error_line
 
 __all__ = ["Correction", "load_corrections", "correction_problems", "CORRECTIONS_FILE", "QUOTABLE_IN"]
@@ -44,8 +44,7 @@ SCHEMA = {
         "additionalProperties": False,
         "required": ["id", "wrong", "right", "source", "release"],
         "properties": {
-            "id": {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$",
-                   "description": "lower-case words joined by hyphens"},
+            "id": SLUG_ID,
             "wrong": {"type": "string", "minLength": 3},
             "right": {"type": "string", "minLength": 3},
             "source": {"type": "string", "minLength": 1},

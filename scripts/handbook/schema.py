@@ -7,7 +7,11 @@ from collections.abc import Callable
 
 import jsonschema
 
-__all__ = ["plain_errors"]
+__all__ = ["plain_errors", "SLUG_ID"]
+
+#: An id in a data file: lower-case words joined by hyphens (glossary terms, authors, corrections).
+SLUG_ID: dict[str, str] = {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                           "description": "lower-case words joined by hyphens"}
 
 
 def _field(path: list[Any]) -> str:
