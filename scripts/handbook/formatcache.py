@@ -53,8 +53,9 @@ def content_key(*parts: Any) -> str:
 class FormatCache:
     """A dictionary of formatted strings, loaded from and saved to one JSON file."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, versions: str = VERSIONS) -> None:
         self.path = path
+        self.versions = versions
         self._data: dict[str, Any] = {}
         self._used: set[str] = set()
         self._dirty = False
@@ -62,7 +63,7 @@ class FormatCache:
         if path is not None and path.exists():
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
-                if isinstance(data, dict) and data.get("versions") == VERSIONS:
+                if isinstance(data, dict) and data.get("versions") == versions:
                     self._data = dict(data.get("entries") or {})
             except (OSError, ValueError):  # a damaged cache is an empty cache
                 self._data = {}
@@ -90,27 +91,27 @@ class FormatCache:
                 data = {k: v for k, v in data.items() if k in self._used}
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".citeproc-", suffix=".json")
+                fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.stem}-", suffix=".json")
                 with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    json.dump({"versions": VERSIONS, "entries": data}, out, ensure_ascii=False, separators=(",", ":"))
+                    json.dump({"versions": self.versions, "entries": data}, out, ensure_ascii=False, separators=(",", ":"))
                 os.replace(tmp, self.path)
                 self._dirty = False
             except OSError:
                 pass
 
 
-_CACHES: dict[Path | None, FormatCache] = {}
+_CACHES: dict[tuple[str, Path | None], FormatCache] = {}
 
 
-def cache_for(root: Path | None) -> FormatCache:
-    """The one cache of a project (``<root>/.cache/handbook/citeproc.json``); in memory only without a root.
+def cache_for(root: Path | None, name: str = "citeproc", versions: str = VERSIONS) -> FormatCache:
+    """The one cache ``name`` of a project (``<root>/.cache/handbook/<name>.json``); in memory only without a root.
 
     ``HANDBOOK_NO_CACHE=1`` keeps it in memory only (the benchmark's cold builds use it).
     """
-    path = None if root is None or os.environ.get("HANDBOOK_NO_CACHE") == "1" else root / ".cache" / "handbook" / "citeproc.json"
-    if path not in _CACHES:
-        _CACHES[path] = FormatCache(path)
-    return _CACHES[path]
+    path = None if root is None or os.environ.get("HANDBOOK_NO_CACHE") == "1" else root / ".cache" / "handbook" / f"{name}.json"
+    if (name, path) not in _CACHES:
+        _CACHES[(name, path)] = FormatCache(path, versions)
+    return _CACHES[(name, path)]
 
 
 @atexit.register

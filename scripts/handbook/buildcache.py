@@ -1,0 +1,68 @@
+"""The build's checks of a page, kept by the content that produced them, across builds.
+
+A strict build checks every page before it renders any (:func:`handbook.checks.build_problems`),
+and that was most of the handbook's own cost per page. A page's result depends only on its
+own text and on what the handbook shares between pages: the package's code and template,
+``mkdocs.yml`` and its navigation, the data files, which files exist under ``docs/``, and every
+page's anchors (links are checked against them). The result is kept under a key made from all
+of those (:func:`inputs_digest`) and the page's text, so a kept result can never be stale:
+change any of them and the key changes. Only the build's checks are kept (``dev.py check``
+always checks afresh), in ``.cache/handbook/checks.json``, safe to delete;
+``HANDBOOK_NO_CACHE=1`` keeps it in memory only.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem
+from .files import content_files
+from .formatcache import FormatCache, cache_for
+
+__all__ = ["check_cache", "inputs_digest", "problems_from", "problems_to"]
+
+#: Bump when what a kept result means changes in a way the code's own digest cannot see.
+CACHE_VERSION = "checks-1"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@functools.cache
+def code_digest(root: Path) -> str:
+    """The package's own code and the page template: a change to either checks every page again."""
+    digest = hashlib.sha256(CACHE_VERSION.encode())
+    files = sorted(_PACKAGE.rglob("*.py")) + [root / "scripts" / "templates" / "page.md", _PACKAGE.parent / "templates" / "page.md"]
+    for path in files:
+        digest.update(path.as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    return digest.hexdigest()
+
+
+def inputs_digest(root: Path, docs_dir: Path, nav: Any, *more: Any) -> str:
+    """Everything a page's checks share with other pages, but the pages' own texts."""
+    digest = hashlib.sha256(code_digest(root).encode())
+    config = root / "mkdocs.yml"
+    digest.update(config.read_bytes() if config.is_file() else b"-")
+    digest.update(repr(nav).encode())
+    for path in content_files(docs_dir):
+        rel = path.relative_to(docs_dir).as_posix()
+        digest.update(rel.encode() + b"\0")
+        if rel.startswith("data/") and path.suffix != ".md":
+            digest.update(path.read_bytes())
+    for part in more:
+        digest.update(repr(part).encode() + b"\0")
+    return digest.hexdigest()
+
+
+def check_cache(root: Path) -> FormatCache:
+    return cache_for(root, "checks", CACHE_VERSION)
+
+
+def problems_to(problems: list[Problem]) -> list[list[Any]]:
+    return [[p.file, p.line, p.message, p.severity] for p in problems]
+
+
+def problems_from(rows: list[list[Any]]) -> list[Problem]:
+    return [Problem(str(f), int(line) if line is not None else None, str(m), str(s)) for f, line, m, s in rows]
