@@ -1,6 +1,6 @@
 """The build keeps each page's checks across builds (scripts/handbook/buildcache.py): never a stale pass.
 
-A page's kept result must be thrown away whenever anything it depends on changes, even when the
+A page's kept result (and data remembered as valid) must be thrown away whenever anything it depends on changes, even when the
 page's own text does not: a section another page links to, a glossary term, the navigation.
 """
 
@@ -54,3 +54,12 @@ def test_a_page_taken_out_of_the_navigation_fails_the_next_build(mini: MiniSite)
     result = mini.build()
     assert result.returncode != 0
     assert any(line.startswith("docs/roles/advocacy.md") and "not in the navigation" in line for line in problem_lines(result.stdout)), result.stdout
+
+
+def test_front_matter_remembered_as_valid_is_checked_again_once_it_changes(mini: MiniSite) -> None:
+    assert mini.build().returncode == 0
+    mini.write("roles/advocacy.md", mini.read("roles/advocacy.md").replace(
+        "description: A fixture page used by the tests of the handbook build, long enough to pass.", "description: Too short."))
+    result = mini.build()
+    assert result.returncode != 0
+    assert any(line.startswith("docs/roles/advocacy.md:") and "'description'" in line for line in problem_lines(result.stdout)), result.stdout

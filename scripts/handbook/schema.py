@@ -2,16 +2,45 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import json
+from typing import TYPE_CHECKING, Any
 from collections.abc import Callable
 
-import jsonschema
+if TYPE_CHECKING:
+    import jsonschema
 
-__all__ = ["plain_errors", "SLUG_ID"]
+    from .formatcache import FormatCache
+
+__all__ = ["plain_errors", "SLUG_ID", "remember_valid_in"]
+
+#: Where data already found valid is remembered across builds (set by the build; see
+#: :func:`remember_valid_in`). jsonschema is then imported only when something changed.
+_VALID: FormatCache | None = None
 
 #: An id in a data file: lower-case words joined by hyphens (glossary terms, authors, corrections).
 SLUG_ID: dict[str, str] = {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$",
                            "description": "lower-case words joined by hyphens"}
+
+
+def remember_valid_in(cache: FormatCache | None) -> None:
+    """Keep, in ``cache``, which data was valid against which schema: the same data is not checked twice."""
+    global _VALID
+    _VALID = cache
+
+
+@functools.cache
+def _jsonschema_version() -> str:
+    from importlib import metadata
+
+    return metadata.version("jsonschema")
+
+
+def _valid_key(instance: Any, schema: dict[str, Any]) -> str:
+    from .formatcache import content_key
+
+    blob = json.dumps([instance, schema], sort_keys=True, default=repr)
+    return content_key("valid", _jsonschema_version(), blob)
 
 
 def _field(path: list[Any]) -> str:
@@ -65,6 +94,11 @@ def plain_errors(
     line_of: Callable[[list[Any]], int | None],
 ) -> list[tuple[int | None, str]]:
     """Every schema violation as ``(line, sentence)``, in document order."""
+    key = _valid_key(instance, schema) if _VALID is not None else ""
+    if _VALID is not None and _VALID.get(key):
+        return []
+    import jsonschema  # here, not at the top: a build whose data is unchanged never needs it
+
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
     out = []
     for error in validator.iter_errors(instance):
@@ -73,4 +107,6 @@ def plain_errors(
             errors = [min(error.context, key=lambda e: len(e.context))]
         for e in errors:
             out.append((line_of(list(e.absolute_path)), _describe(e)))
+    if _VALID is not None and not out:
+        _VALID.put(key, True)
     return sorted(set(out), key=lambda t: (t[0] or 0, t[1]))

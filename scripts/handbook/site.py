@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .authors import Author, load_authors
+from .buildcache import check_cache
 from .bibliography import Bibliography, load_references
 from .corrections import CORRECTIONS_FILE, Correction, load_corrections
 from .errors import ContentError, Problem
@@ -25,6 +26,7 @@ from .formatcache import cache_for
 from .glossary import Glossary, load_glossary
 from .pages import FrontMatter, validate_front_matter
 from .releases import Releases, load_releases
+from .schema import remember_valid_in
 from .standards import STANDARDS_FILE, Standards, load_standards
 from .usage import UsageIndex, scan
 
@@ -143,6 +145,7 @@ def _load(root: Path, docs_dir: Path, _sig: tuple) -> Handbook:
 
     bibliography = glossary = None
     authors: dict[str, Author] = {}
+    remember_valid_in(check_cache(root))  # unchanged data is not validated again (the key is the data itself)
     refs_text = _read_text(data / "references.json")
     reference_ids = set(re.findall(r'"id"\s*:\s*"([^"]+)"', refs_text))
     names = {_json_text(n) for n in re.findall(r'"(?:family|given)"\s*:\s*"((?:[^"\\]|\\.)+)"', refs_text)}
