@@ -32,6 +32,9 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from handbook.config import environment_settings  # noqa: E402
+
 LIGHTHOUSE_VERSION = json.loads((ROOT / "benchmarks" / "package.json").read_text())["devDependencies"]["lighthouse"]
 BIN = Path(sys.executable).parent
 
@@ -101,7 +104,7 @@ def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 def lighthouse_run(url: str) -> dict[str, float]:
     exe = ROOT / "benchmarks" / "node_modules" / ".bin" / "lighthouse"
-    env = {**os.environ, "CHROME_PATH": os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium")}
+    env = {**os.environ, "CHROME_PATH": environment_settings().chromium}
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
         subprocess.run([str(exe), url, "--quiet", "--output=json", f"--output-path={report}",

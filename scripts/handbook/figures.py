@@ -44,6 +44,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .config import cache_folder
 from .errors import Problem
 from .files import svg_problems
 from .text import esc
@@ -255,9 +256,7 @@ _D2_STYLE = re.compile(r"<style type=\"text/css\"><!\[CDATA\[.*?\]\]></style>", 
 
 
 def cache_dir(root: Path | None) -> Path | None:
-    if root is None or os.environ.get("HANDBOOK_NO_CACHE") == "1":
-        return None
-    return root / ".cache" / "handbook" / "figures"
+    return cache_folder(root, "figures")
 
 
 def draw(source: str, root: Path | None = None) -> tuple[Drawing | None, list[tuple[int | None, str]]]:

@@ -22,6 +22,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .config import cache_folder
+
 __all__ = ["FormatCache", "cache_for", "content_key"]
 
 #: Bump when the handbook changes what it hands to citeproc in a way the item hash
@@ -105,9 +107,9 @@ _CACHES: dict[Path | None, FormatCache] = {}
 def cache_for(root: Path | None) -> FormatCache:
     """The one cache of a project (``<root>/.cache/handbook/citeproc.json``); in memory only without a root.
 
-    ``HANDBOOK_NO_CACHE=1`` keeps it in memory only (the benchmark's cold builds use it).
+    With ``HANDBOOK_NO_CACHE=1`` (:mod:`handbook.config`) it is kept in memory only.
     """
-    path = None if root is None or os.environ.get("HANDBOOK_NO_CACHE") == "1" else root / ".cache" / "handbook" / "citeproc.json"
+    path = cache_folder(root, "citeproc.json")
     if path not in _CACHES:
         _CACHES[path] = FormatCache(path)
     return _CACHES[path]

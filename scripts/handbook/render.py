@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import re
 import urllib.parse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from collections.abc import Iterable
 
 from .bibliography import STYLES, Bibliography, _plain, standalone_entry, to_bibtex, to_ris
@@ -15,7 +15,9 @@ from .formatcache import FormatCache
 from .glossary import Glossary
 from .pages import FrontMatter
 from .text import esc, inert_markdown, relative_url, url_for
-from .usage import UsageIndex
+
+if TYPE_CHECKING:  # the usage index reads pages with the safety gate, which imports this module's users
+    from .usage import UsageIndex
 
 __all__ = [
     "cite_html", "citet_html", "references_html", "glossary_page_html", "bibliography_page_html",

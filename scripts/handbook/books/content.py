@@ -15,7 +15,7 @@ import datetime as dt
 import posixpath
 import re
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 
 from ..bibliography import standalone_entry
+from ..config import settings_from
 from ..errors import ContentError, Problem
 from ..render import HANDBOOK, book_file_stem, human_date
 from ..site import load_handbook
@@ -129,11 +130,12 @@ def release_date(root: Path) -> str:
     return day.isoformat()
 
 
-def load_book(root: Path, site_dir: Path, config: dict[str, Any], href_for: HrefFor) -> Book:
+def load_book(root: Path, site_dir: Path, config: Mapping[str, Any], href_for: HrefFor) -> Book:
     """Read the built site in ``site_dir`` (built from ``config``, MkDocs' loaded mkdocs.yml)."""
     docs_dir = root / config.get("docs_dir", "docs")
     handbook = load_handbook(root, docs_dir)
-    site_url = str(config.get("site_url") or "")
+    settings = settings_from(config)
+    site_url = settings.site_url
     if not site_url.endswith("/"):
         site_url += "/"
     order = [(src, depth) for src, depth in nav_pages(config.get("nav") or []) if src not in LEFT_OUT]
@@ -142,17 +144,15 @@ def load_book(root: Path, site_dir: Path, config: dict[str, Any], href_for: Href
     chapters = [_chapter(site_dir, src, depth, site_url, keys, href_for, handbook) for src, depth in order]
 
     released = release_date(root)
-    extra = (config.get("extra") or {}).get("handbook") or {}
     whole = {"id": "handbook", "type": "book", "title": HANDBOOK,
-             "author": [{"literal": str(config.get("site_author") or f"{HANDBOOK} contributors")}],
+             "author": [{"literal": settings.site_author or f"{HANDBOOK} contributors"}],
              "issued": {"date-parts": [[int(part) for part in released.split("-")]]},
              "URL": site_url, "version": handbook.version}
     return Book(
         title=HANDBOOK, version=handbook.version, released=released,
         released_text=human_date(dt.date.fromisoformat(released)), site_url=site_url,
-        licence_name=str(extra.get("licence_name", "")), licence_url=str(extra.get("licence_url", "")),
-        rights=str(config.get("copyright") or ""), authors=str(config.get("site_author") or ""),
-        description=str(config.get("site_description") or ""),
+        licence_name=settings.licence_name, licence_url=settings.licence_url,
+        rights=settings.copyright, authors=settings.site_author, description=settings.site_description,
         citation=standalone_entry(whole, "apa"), chapters=chapters,
     )
 
