@@ -241,8 +241,7 @@ def serve(options: argparse.Namespace, args: list[str]) -> int:
     # stopped (Ctrl+C, an editor's stop button, `kill PID`) stops the server and frees the port.
     sys.stdout.flush()
     os.chdir(ROOT)
-    os.execve(cmd[0], cmd, env)
-    return 0  # not reached
+    os.execve(cmd[0], cmd, env)  # does not return
 
 
 def build(options: argparse.Namespace, args: list[str]) -> int:

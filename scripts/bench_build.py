@@ -56,11 +56,11 @@ def _relink(text: str, src: str) -> str:
 def _without_figures(docs: Path) -> None:
     """Every ``figure`` block taken out of the pages (the row that shows what drawing the figures costs)."""
     sys.path.insert(0, str(ROOT / "scripts"))
-    from handbook.figures import _lines_of_blocks
+    from handbook.figures import figure_blocks
 
     for md in docs.rglob("*.md"):
         lines = md.read_text(encoding="utf-8").split("\n")
-        for start, end in reversed(_lines_of_blocks(lines)):
+        for start, end in reversed(figure_blocks(lines)):
             del lines[start:end + 1]
         md.write_text("\n".join(lines), encoding="utf-8")
 

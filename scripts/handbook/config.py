@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "Settings", "settings_from", "load_settings", "environment_settings", "cache_folder",
-    "ENV_SITE_URL", "ENV_OFFLINE", "ENV_NO_CACHE", "ENV_CHROMIUM", "MKDOCS_YML_VARIABLES", "DEV_PY_VARIABLES",
-    "EXTRA_SETTINGS", "JINJA_COMMENT", "read_config", "read_nav", "nav_pages", "markdown_extensions",
+    "Settings", "settings_from", "load_settings", "environment_settings", "cache_folder", "ENV_SITE_URL",
+    "ENV_OFFLINE", "ENV_NO_CACHE", "MKDOCS_YML_VARIABLES", "DEV_PY_VARIABLES", "EXTRA_SETTINGS", "JINJA_COMMENT",
+    "read_nav", "nav_pages", "markdown_extensions",
 ]
 
 #: The site's address, overriding ``site_url`` (mkdocs.yml reads it with ``!ENV``): ``dev.py serve``

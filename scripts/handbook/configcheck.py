@@ -30,7 +30,7 @@ from .config import EXTRA_SETTINGS, JINJA_COMMENT, MKDOCS_YML_VARIABLES
 from .errors import Problem
 from .yamlsource import LineDict, RefusedYAML, make_loader, yaml_error_line
 
-__all__ = ["config_problems", "load_config_text", "PLUGINS", "MARKDOWN_EXTENSIONS"]
+__all__ = ["config_problems", "load_config_text"]
 
 #: Plugins the handbook uses (each plugin is code that runs at build time).
 PLUGINS = {"search", "offline", "macros"}

@@ -28,6 +28,10 @@ from handbook.safety import parse_page, protect_code
 from handbook.site import Handbook
 from handbook.standards import standards_line_html
 
+#: mkdocs-macros' hooks (mkdocs.yml names this module), and what the Markdown extension runs under Zensical.
+__all__ = ["define_env", "on_pre_page_macros", "on_post_page_macros", "on_post_build", "render_zensical_page", "report",
+           "REFUSED_PAGE"]
+
 log = logging.getLogger("mkdocs.plugins.handbook")
 # Kept in handbook.site, not here: Zensical executes this file afresh for every page.
 _reported: set[str] = site_module.REPORTED
@@ -36,7 +40,7 @@ _reported_problems: list[Problem] = site_module.REPORTED_PROBLEMS
 _fail_fast = False
 
 
-def _report(problem: Problem) -> None:
+def report(problem: Problem) -> None:
     """Say a problem once. Under Zensical the build stops at once, with every problem known so far."""
     _say(problem)
     if _fail_fast:
@@ -58,7 +62,7 @@ def _say(problem: Problem) -> None:
 def _src(env: Any) -> str:
     page = env.page
     file = getattr(page, "file", None)
-    return getattr(file, "src_path", None) or getattr(page, "path", None) or getattr(page, "src_uri", "")
+    return str(getattr(file, "src_path", None) or getattr(page, "path", None) or getattr(page, "src_uri", ""))
 
 
 def _begin(root: Path, docs_dir: Path, nav_of: Callable[[], list]) -> tuple[Any, list]:
@@ -123,7 +127,7 @@ def page_macros(handbook: Handbook, src_of: Callable[[], str], nav: list[Any], s
             except (ContentError, BuildStopped):
                 raise
             except Exception as error:
-                _report(Problem(handbook.docs_path(src_of()), None, f"the macro {func.__name__}() could not be used here: {error}"))
+                report(Problem(handbook.docs_path(src_of()), None, f"the macro {func.__name__}() could not be used here: {error}"))
                 return ""
         return wrapper
 

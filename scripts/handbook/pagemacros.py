@@ -29,7 +29,7 @@ from .text import esc, relative_url
 if TYPE_CHECKING:  # the handbook's loader reads pages, whose check uses this registry
     from .site import Handbook
 
-__all__ = ["MacroContext", "PageMacro", "REGISTRY", "bind", "nav_order"]
+__all__ = ["MacroContext", "REGISTRY", "bind", "PageMacro"]
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def bind(ctx: MacroContext, wrap: Callable[[_Macro], _Macro] = lambda f: f) -> d
     for name, macro in REGISTRY.items():
         bound = functools.partial(macro.function, ctx)
         functools.update_wrapper(bound, macro.function)
-        out[name] = wrap(bound)  # type: ignore[arg-type]
+        out[name] = wrap(bound)
     return out
 
 

@@ -30,13 +30,10 @@ from .config import JINJA_COMMENT
 from .pagemacros import REGISTRY
 
 __all__ = [
-    "JINJA_OPTIONS", "PAGE_MACROS", "MacroCall", "ParsedPage", "parse_page", "code_spans", "mask_code", "protect_code", "template_calls",
-    "sanitise", "sanitise_and_check", "html_problems", "interface_problems", "unsafe_file_name", "SAFE_ID", "url_problem", "unclosed_fence",
+    "PAGE_MACROS", "MacroCall", "ParsedPage", "parse_page", "mask_code", "protect_code", "template_calls",
+    "sanitise_and_check", "html_problems", "unsafe_file_name", "SAFE_ID", "url_problem", "unclosed_fence",
+    "source_line",
 ]
-
-#: The delimiters of mkdocs-macros as mkdocs.yml sets them ({## ##} comments, so that
-#: attr_list's {#id} is not a comment): declared in handbook.config, which configcheck holds mkdocs.yml to.
-JINJA_OPTIONS = {"comment_start_string": JINJA_COMMENT[0], "comment_end_string": JINJA_COMMENT[1]}
 
 #: The macros a page may call: name -> (fewest, most) arguments (None: no limit), from the
 #: one registry of page macros (their functions' signatures).
@@ -187,7 +184,9 @@ def protect_code(text: str) -> str:
 
 
 # Pages cannot program ------------------------------------------------------------------------
-_ENV = jinja2.Environment(**JINJA_OPTIONS)  # noqa: S701 - parses only; never renders
+# Parses only, never renders; with the comment delimiters mkdocs.yml gives mkdocs-macros ({## ##}, so
+# that attr_list's {#id} is not a comment), declared in handbook.config, which configcheck holds mkdocs.yml to.
+_ENV = jinja2.Environment(comment_start_string=JINJA_COMMENT[0], comment_end_string=JINJA_COMMENT[1])  # noqa: S701
 
 
 def _describe(node: nodes.Node) -> str:

@@ -30,7 +30,7 @@ from ..site import load_handbook
 from ..site import release_date as site_release_date
 from ..text import esc, url_for
 
-__all__ = ["SELF_CHECK_ID", "Book", "Chapter", "load_book", "nav_pages", "BACK_MATTER", "LEFT_OUT", "book_file_stem", "release_date", "title_page_html"]
+__all__ = ["Book", "Chapter", "load_book", "book_file_stem", "release_date", "title_page_html", "HrefFor"]
 
 #: The glossary and the bibliography close the book, whatever their place in the navigation.
 BACK_MATTER = ("glossary/index.md", "references/index.md")
@@ -189,23 +189,26 @@ def _chapter(site_dir: Path, src: str, depth: int, site_url: str, keys: dict[str
     _figures_for_books(article)
     _prefix_ids(article, key)
     h1 = article.find("h1")
+    if not isinstance(h1, Tag):
+        raise ContentError([Problem(src, None, "has no title (no <h1> in its built page): the book cannot hold it.")])
     h1["id"] = key
     _rewrite_links(article, page_url, site_url, keys, href_for)
     chapter.images = _rewrite_images(article, site_dir, page_url)
     if depth:
         for heading in article.find_all(re.compile(r"^h[1-6]$")):
             heading.name = f"h{min(int(heading.name[1]) + depth, 6)}"
-    heading = article.find(re.compile(r"^h[1-6]$"), id=key)
-    after = heading
+    after: Tag = h1  # its title, now at the chapter's depth
     if chapter.authors:
         byline = soup.new_tag("p", attrs={"class": "bk-byline"})
         byline.string = "By " + _and(chapter.authors)
-        heading.insert_after(byline)
+        h1.insert_after(byline)
         after = byline
     after = article.select_one("p.hb-dates") or after
     if chapter.citation:
-        after.insert_after(BeautifulSoup(
-            f'<p class="bk-cite"><strong>Cite this page (APA 7th edition):</strong> {chapter.citation}</p>', "html.parser").p)
+        cite = BeautifulSoup(f'<p class="bk-cite"><strong>Cite this page (APA 7th edition):</strong> {chapter.citation}</p>',
+                             "html.parser").p
+        if cite is not None:
+            after.insert_after(cite)
     chapter.body = "".join(str(c) for c in article.contents).strip()
     return chapter
 
@@ -285,7 +288,7 @@ def _prefix_ids(article: Tag, key: str) -> None:
 def _rewrite_links(article: Tag, page_url: str, site_url: str, keys: dict[str, str], href_for: HrefFor) -> None:
     base = site_url + page_url
     for link in article.find_all("a", href=True):
-        href = link["href"]
+        href = str(link["href"])
         if href.startswith("data:"):  # a download made in the page: not in a book
             link.unwrap()
             continue
@@ -308,7 +311,7 @@ def _rewrite_links(article: Tag, page_url: str, site_url: str, keys: dict[str, s
 def _rewrite_images(article: Tag, site_dir: Path, page_url: str) -> dict[str, Path]:
     images: dict[str, Path] = {}
     for image in article.find_all("img", src=True):
-        src = image["src"]
+        src = str(image["src"])
         if re.match(r"^[a-z][a-z0-9+.-]*:", src):
             raise ContentError([Problem(page_url, None, f"has an image from another site ({src}): the books hold only the handbook's own images.")])
         rel = posixpath.normpath(posixpath.join(page_url, src))

@@ -24,7 +24,7 @@ from pathlib import Path
 from ..config import ENV_OFFLINE
 from ..errors import ContentError, Problem
 
-__all__ = ["write_offline", "SHIM"]
+__all__ = ["write_offline"]
 
 #: The shim as the npm package ships it, and where the copy keeps it.
 SHIM = Path("node_modules") / "iframe-worker" / "shim" / "index.js"
