@@ -34,6 +34,9 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+# dev.py runs before the environment that holds the handbook's package exists, so it reads its own two
+# settings itself, HANDBOOK_ENGINE and HANDBOOK_APT_SUDO (every other setting is declared in
+# scripts/handbook/config.py, which lists these two as DEV_PY_VARIABLES; README, "Settings").
 UV_VERSION = "0.13.8"
 BOOTSTRAP = ROOT / ".bootstrap"  # not in .cache/, which `zensical build --clean` empties
 VENV = ROOT / ".venv"
