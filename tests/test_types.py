@@ -254,3 +254,16 @@ def test_the_safety_gate_takes_its_macros_from_the_registry() -> None:
 
     assert PAGE_MACROS == {name: (m.fewest, m.most) for name, m in REGISTRY.items()}
     assert PAGE_MACROS["term"] == (1, 2) and PAGE_MACROS["cite"] == (1, None) and PAGE_MACROS["glossary_page"] == (0, 0)
+
+
+def test_mkdocs_yml_gives_mkdocs_macros_the_comment_delimiters_the_gate_reads(tmp_path: Path) -> None:
+    from handbook.configcheck import config_problems
+
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert config_problems(ROOT) == []
+    (tmp_path / "mkdocs.yml").write_text(text.replace('j2_comment_start_string: "{##"', 'j2_comment_start_string: "{#"'),
+                                         encoding="utf-8")
+    line = next(n for n, row in enumerate(text.split("\n"), 1) if "j2_comment_start_string" in row)
+    assert [str(p) for p in config_problems(tmp_path)] == [
+        f"mkdocs.yml:{line}: the macros plugin's 'j2_comment_start_string' must be '{{##', the delimiter the handbook's "
+        "safety gate reads pages with (and attr_list's {#id} is then not a comment)."]

@@ -197,7 +197,8 @@ def _settings_problems(data: LineDict, text_lines: list[str]) -> list[tuple[int,
                                       "that pages could change."))
             for key, want in zip(("j2_comment_start_string", "j2_comment_end_string"), JINJA_COMMENT):
                 if options.get(key) != want:
-                    out.append((line, f"the macros plugin's '{key}' must be {want!r}, the delimiter the handbook's safety "
+                    where = options.line_of(key) if isinstance(options, LineDict) else line
+                    out.append((where, f"the macros plugin's '{key}' must be {want!r}, the delimiter the handbook's safety "
                                       "gate reads pages with (and attr_list's {#id} is then not a comment)."))
     for name, _options in _entries(data.get("markdown_extensions") or []):
         if name not in MARKDOWN_EXTENSIONS:
