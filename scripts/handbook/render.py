@@ -16,7 +16,7 @@ from .glossary import Glossary
 from .pages import FrontMatter
 from .text import esc, inert_markdown, plain_text, relative_url, url_for
 
-if TYPE_CHECKING:  # the usage index reads pages with the safety gate, which imports this module's users
+if TYPE_CHECKING:  # for annotations only: usage imports safety, which imports pagemacros, which imports this module
     from .usage import UsageIndex
 
 __all__ = [
