@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from .errors import ContentError, Problem
 from .schema import SLUG_ID
 from .yamlsource import load_data_file

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Iterable, Iterator
 
-
 from .errors import Problem
 from .schema import SLUG_ID
 from .yamlsource import load_data_file

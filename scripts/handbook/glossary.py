@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Iterable
 
-
 from .errors import ContentError, Problem
 from .text import did_you_mean, esc
 from .yamlsource import LineDict, load_data_file

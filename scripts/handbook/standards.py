@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from .errors import ContentError, Problem
 from .text import did_you_mean, esc, relative_url
 from .yamlsource import load_data_file
