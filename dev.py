@@ -34,6 +34,9 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+# dev.py runs before the environment that holds the handbook's package exists, so it reads its own two
+# settings itself, HANDBOOK_ENGINE and HANDBOOK_APT_SUDO (every other setting is declared in
+# scripts/handbook/config.py, which lists these two as DEV_PY_VARIABLES; README, "Settings").
 UV_VERSION = "0.13.8"
 BOOTSTRAP = ROOT / ".bootstrap"  # not in .cache/, which `zensical build --clean` empties
 VENV = ROOT / ".venv"
@@ -241,8 +244,7 @@ def serve(options: argparse.Namespace, args: list[str]) -> int:
     # stopped (Ctrl+C, an editor's stop button, `kill PID`) stops the server and frees the port.
     sys.stdout.flush()
     os.chdir(ROOT)
-    os.execve(cmd[0], cmd, env)
-    return 0  # not reached
+    os.execve(cmd[0], cmd, env)  # does not return
 
 
 def build(options: argparse.Namespace, args: list[str]) -> int:

@@ -33,6 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+from handbook.config import ENV_SITE_URL  # noqa: E402
 from handbook.standard import CONTENT_SECTIONS as SECTIONS  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -55,11 +56,11 @@ def _relink(text: str, src: str) -> str:
 def _without_figures(docs: Path) -> None:
     """Every ``figure`` block taken out of the pages (the row that shows what drawing the figures costs)."""
     sys.path.insert(0, str(ROOT / "scripts"))
-    from handbook.figures import _lines_of_blocks
+    from handbook.figures import figure_blocks
 
     for md in docs.rglob("*.md"):
         lines = md.read_text(encoding="utf-8").split("\n")
-        for start, end in reversed(_lines_of_blocks(lines)):
+        for start, end in reversed(figure_blocks(lines)):
             del lines[start:end + 1]
         md.write_text("\n".join(lines), encoding="utf-8")
 
@@ -129,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-preview", action="store_true", help="skip the save-to-reload measurement of `dev.py serve`")
     args = parser.parse_args(argv)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("HANDBOOK_SITE_URL", None)
+    env.pop(ENV_SITE_URL, None)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         sites = {}
@@ -220,7 +221,7 @@ def preview_times(project: Path, env: dict[str, str], *, dirty: bool, saves: int
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     cmd = [str(BIN / "mkdocs"), "serve", "-q", "--dev-addr", f"127.0.0.1:{port}", "--livereload"] + (["--dirty", "--no-strict"] if dirty else [])
-    server = subprocess.Popen(cmd, cwd=project, env={**env, "HANDBOOK_SITE_URL": f"http://127.0.0.1:{port}/"},
+    server = subprocess.Popen(cmd, cwd=project, env={**env, ENV_SITE_URL: f"http://127.0.0.1:{port}/"},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     page = project / "docs" / "roles" / "advocacy.md"
     original = page.read_text(encoding="utf-8")

@@ -22,6 +22,7 @@ import argparse
 import functools
 import gzip
 import http.server
+import io
 import json
 import os
 import statistics
@@ -30,8 +31,12 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import BinaryIO
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from handbook.config import environment_settings  # noqa: E402
+
 LIGHTHOUSE_VERSION = json.loads((ROOT / "benchmarks" / "package.json").read_text())["devDependencies"]["lighthouse"]
 BIN = Path(sys.executable).parent
 
@@ -42,7 +47,7 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
 
-    def send_head(self):  # type: ignore[override]
+    def send_head(self) -> io.BytesIO | BinaryIO | None:
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
@@ -55,7 +60,6 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        import io
         return io.BytesIO(body)
 
 
@@ -101,7 +105,7 @@ def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 def lighthouse_run(url: str) -> dict[str, float]:
     exe = ROOT / "benchmarks" / "node_modules" / ".bin" / "lighthouse"
-    env = {**os.environ, "CHROME_PATH": os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium")}
+    env = {**os.environ, "CHROME_PATH": environment_settings().chromium}
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
         subprocess.run([str(exe), url, "--quiet", "--output=json", f"--output-path={report}",

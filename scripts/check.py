@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def readability(path: Path) -> float:
     import textstat
 
-    from handbook.checks import _body_lines, _prose
+    from handbook.checks import body_lines, prose_of
 
-    lines, _ = _body_lines(path.read_text(encoding="utf-8"))
-    return textstat.flesch_reading_ease(" ".join(_prose(line) for line in lines))
+    lines, _ = body_lines(path.read_text(encoding="utf-8"))
+    return textstat.flesch_reading_ease(" ".join(prose_of(line) for line in lines))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
             print(format_problems(problems))
             print("\nNothing was built: fix the lines above first.")
         return 1 if problems else 0
-    from handbook.checks import _body_lines, _prose, run_checks
+    from handbook.checks import body_lines, prose_of, run_checks
     from handbook.site import load_handbook
     from handbook.standard import kind_of, page_summary
 
@@ -64,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         if page.suffix == ".md" and page.exists():
             rel = page.resolve().relative_to(handbook.docs_dir).as_posix()
             text = page.read_text(encoding="utf-8")
-            lines, _ = _body_lines(text)
-            summary = page_summary(kind_of(rel, text), lines, [_prose(line) for line in lines],
+            lines, _ = body_lines(text)
+            summary = page_summary(kind_of(rel, text), lines, [prose_of(line) for line in lines],
                                    handbook.usage.refs_by_page.get(rel, []), handbook.usage.terms_by_page.get(rel, []))
             print(f"  {page.resolve().relative_to(root)}: {summary.words:,} words, {summary.sources} sources, "
                   f"{summary.terms} terms, readability {readability(page):.0f}")

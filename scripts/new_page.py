@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from handbook.authors import load_authors
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-def ask(prompt: str, value: str | None, valid, hint: str) -> str:
+def ask(prompt: str, value: str | None, valid: Callable[[str], object], hint: str) -> str:
     while True:
         if value is None:
             if not sys.stdin.isatty():

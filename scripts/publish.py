@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from handbook.config import read_config  # noqa: E402
+from handbook.config import ENV_SITE_URL, load_settings  # noqa: E402
 from handbook.releases import CHANGELOG, Releases, load_releases, version_key  # noqa: E402
 from handbook.text import url_for  # noqa: E402
 
@@ -94,14 +94,14 @@ def build_tag(repo: Path, tag: Tag, site_urls: list[str], cache: Path) -> list[P
             # A release whose dev.py makes the books (0.3.0 on) publishes its PDF, EPUB and offline copy too.
             books = ["--books"] if '"--books"' in (tree / "dev.py").read_text(encoding="utf-8") else []
             result = subprocess.run([_python(), "dev.py", "build", *books, "-d", str(target)], cwd=tree,
-                                    env=_clean_env() | {"HANDBOOK_SITE_URL": url})
+                                    env=_clean_env() | {ENV_SITE_URL: url})
             if result.returncode != 0:
                 raise SystemExit(f"publish: release {tag.version} (tag v{tag.version}, {tag.commit[:12]}) did not build; "
                                  "the lines above say why. Every release must stay online, so nothing was published.")
             home = (target / "index.html").read_text(encoding="utf-8")
             canonical = re.search(r'<link rel="canonical" href="([^"]*)"', home)
             if canonical is None or not canonical.group(1).startswith(url):
-                raise SystemExit(f"publish: release {tag.version} did not take its address from HANDBOOK_SITE_URL "
+                raise SystemExit(f"publish: release {tag.version} did not take its address from {ENV_SITE_URL} "
                                  f"(its home page's canonical link is {canonical.group(1) if canonical else 'missing'}).")
             if dest.exists():
                 shutil.rmtree(dest)
@@ -127,7 +127,7 @@ def _python() -> str:
 
 
 def _clean_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONHOME", "HANDBOOK_SITE_URL"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONHOME", ENV_SITE_URL}}
     venv_bin = str(Path(sys.executable).parent)
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
     return env
@@ -187,7 +187,7 @@ def publish(repo: Path, out: Path, cache: Path | None = None) -> list[Tag]:
     if not tags:
         raise SystemExit("publish: there is no release tag yet. Tag the commit of each release, e.g. "
                          "`git tag v0.2.0 <commit>`, and run this again.")
-    base = os.environ.get("HANDBOOK_SITE_URL") or str(read_config(repo).get("site_url") or "")
+    base = load_settings(repo).site_url
     base = base if base.endswith("/") else base + "/"
     latest = tags[-1]
     releases = newest_releases(repo, latest)

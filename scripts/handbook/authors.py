@@ -11,11 +11,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .errors import ContentError, Problem
-from .schema import SLUG_ID, plain_errors
-from .yamlsource import line_at, load_yaml, yaml_error_line
+from .schema import SLUG_ID
+from .yamlsource import load_data_file
 
 __all__ = ["Author", "load_authors", "orcid_is_valid"]
 
@@ -90,15 +88,7 @@ def orcid_is_valid(orcid: str) -> bool:
 def load_authors(path: Path, display: str | None = None) -> dict[str, Author]:
     """Load and validate the authors file; raise :class:`ContentError` with every problem."""
     name = display or str(path)
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8")) or []
-    except yaml.YAMLError as error:
-        raise ContentError([Problem(name, yaml_error_line(error), f"is not valid YAML: {error.problem}.")]) from None
-
-    def line_of(path: list) -> int:
-        return line_at(data, path)
-
-    problems = [Problem(name, line, msg) for line, msg in plain_errors(data, SCHEMA, line_of)]
+    data, problems = load_data_file(path, name, SCHEMA, empty=[])
     authors: dict[str, Author] = {}
     if not problems:
         for entry in data:

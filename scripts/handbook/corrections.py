@@ -24,13 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Iterable, Iterator
 
-import yaml
-
 from .errors import Problem
-from .schema import SLUG_ID, plain_errors
-from .yamlsource import line_at, load_yaml, yaml_error_line
+from .schema import SLUG_ID
+from .yamlsource import load_data_file
 
-__all__ = ["Correction", "load_corrections", "correction_problems", "CORRECTIONS_FILE", "QUOTABLE_IN"]
+__all__ = ["Correction", "load_corrections", "correction_problems", "CORRECTIONS_FILE"]
 
 #: Where the corrections live, under docs/.
 CORRECTIONS_FILE = "data/corrections.yml"
@@ -90,12 +88,7 @@ def load_corrections(path: Path, reference_ids: set[str], display: str | None = 
     name = display or str(path)
     if not path.exists():
         return [], []
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8")) or []
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        line = yaml_error_line(error) if isinstance(error, yaml.YAMLError) else None
-        return [], [Problem(name, line, f"is not valid YAML: {getattr(error, 'problem', error)}.")]
-    problems = [Problem(name, line, msg) for line, msg in plain_errors(data, SCHEMA, lambda p: line_at(data, p))]
+    data, problems = load_data_file(path, name, SCHEMA, empty=[])
     if problems:
         return [], problems
     corrections: list[Correction] = []
@@ -143,8 +136,8 @@ def correction_problems(name: str, rel: str, lines: list[str], cited: Iterable[t
         return
     text = "\n".join(lines)
     starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
+    for text_line in lines:
+        starts.append(starts[-1] + len(text_line) + 1)
     quotes = [m.span() for m in _QUOTED.finditer(text)] if rel in QUOTABLE_IN else []
     cites = list(cited)
     for correction in corrections:

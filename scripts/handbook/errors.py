@@ -7,9 +7,10 @@ problems instead of stopping at the first, so a contributor sees them all at onc
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .config import environment_settings
 
 __all__ = ["BuildStopped", "ContentError", "Problem", "github_annotation", "format_problems"]
 
@@ -77,7 +78,7 @@ def github_annotation(problem: Problem) -> str:
 def format_problems(problems: Iterable[Problem], *, github: bool | None = None) -> str:
     """Lines for a terminal; under GitHub Actions, each followed by its annotation."""
     if github is None:
-        github = os.environ.get("GITHUB_ACTIONS") == "true"
+        github = environment_settings().github_actions
     lines = []
     for problem in sorted(problems):
         lines.append(str(problem))

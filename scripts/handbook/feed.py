@@ -13,6 +13,8 @@ import xml.etree.ElementTree as ET
 from .pages import FrontMatter
 from .text import url_for
 
+__all__ = ["FEED_FILE", "FEED_SIZE", "atom_feed", "robots_txt"]
+
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_FILE = "feed.xml"
 FEED_SIZE = 50  # entries: the most recently reviewed or published pages

@@ -44,11 +44,15 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .config import cache_folder
 from .errors import Problem
 from .files import svg_problems
 from .text import esc
 
-__all__ = ["FigureSource", "Drawing", "parse_figures", "figure_problems", "prose_lines", "draw", "figure_html", "FIGURE_FENCE", "RENDERER_VERSION"]
+__all__ = [
+    "FigureSource", "Drawing", "parse_figures", "figure_problems", "prose_lines", "draw", "figure_html",
+    "FIGURE_FENCE", "drawing_html", "figure_blocks", "missing_labels",
+]
 
 #: Bump when the rebuilt SVG changes for the same D2 output (the cache key holds it).
 RENDERER_VERSION = "2"
@@ -112,7 +116,7 @@ class Drawing:
 _ANY_FENCE = re.compile(r"^(?P<f>`{3,}|~{3,})")
 
 
-def _lines_of_blocks(lines: list[str]) -> list[tuple[int, int]]:
+def figure_blocks(lines: list[str]) -> list[tuple[int, int]]:
     """(opening, closing) indexes of each top-level ``figure`` block. A figure shown inside another
     code block (an example in the style guide) stays code; unclosed fences are the page check's."""
     blocks, i = [], 0
@@ -137,7 +141,7 @@ def parse_figures(text: str, first_line: int = 1) -> list[FigureSource]:
     lines = text.split("\n")
     figures: list[FigureSource] = []
     seen_ids: dict[str, int] = {}
-    for start, end in _lines_of_blocks(lines):
+    for start, end in figure_blocks(lines):
         fig = FigureSource(line=start + first_line, end=end + first_line)
         body = lines[start + 1:end]
         sep = next((k for k, line in enumerate(body) if line.strip() == "---"), None)
@@ -255,9 +259,7 @@ _D2_STYLE = re.compile(r"<style type=\"text/css\"><!\[CDATA\[.*?\]\]></style>", 
 
 
 def cache_dir(root: Path | None) -> Path | None:
-    if root is None or os.environ.get("HANDBOOK_NO_CACHE") == "1":
-        return None
-    return root / ".cache" / "handbook" / "figures"
+    return cache_folder(root, "figures")
 
 
 def draw(source: str, root: Path | None = None) -> tuple[Drawing | None, list[tuple[int | None, str]]]:
@@ -374,8 +376,8 @@ def rebuild(raw: str, salt: str) -> Drawing:
             name = name.rsplit("}", 1)[-1]
             if name in _GEOMETRY and value and not re.search(r"url\(|[<>&\"]", value):
                 attrs[name] = value
-            elif name in ("marker-start", "marker-end", "mask") and _URL_REF.match(value):
-                attrs[name] = f"url(#{new_id(_URL_REF.match(value).group(1))})"
+            elif name in ("marker-start", "marker-end", "mask") and (ref := _URL_REF.match(value)):
+                attrs[name] = f"url(#{new_id(ref.group(1))})"
             elif name == "id":
                 attrs["id"] = new_id(value)
         for name in _STYLE_KEEP:
@@ -396,8 +398,8 @@ def rebuild(raw: str, salt: str) -> Drawing:
                 for piece in [element.text or ""] + ["".join(child.itertext()) for child in element]:
                     if piece.strip():
                         labels.append(re.sub(r"\s+", " ", piece).strip())
-            children = "".join("".join(copy(child, in_marker, in_mask)) for child in element)
-            own = esc(element.text or "") if not children else esc(element.text or "") + children
+            inner = "".join("".join(copy(child, in_marker, in_mask)) for child in element)
+            own = esc(element.text or "") if not inner else esc(element.text or "") + inner
             return [f"<{tag}{_attrs(attrs)}>{own}</{tag}>"]
         if in_mask:
             fill = element.get("fill", "")

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .errors import Problem
 
-__all__ = ["DATA_FILES", "IMAGE_TYPES", "content_files", "file_problems", "refused_files", "svg_problems", "is_fatal"]
+__all__ = ["content_files", "file_problems", "refused_files", "svg_problems", "is_fatal"]
 
 #: The data files under docs/data/ (each validated by its own module).
 DATA_FILES = {"glossary.yml", "references.json", "authors.yml", "corrections.yml", "standards.yml"}

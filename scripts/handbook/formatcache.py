@@ -22,6 +22,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .config import cache_folder
+
 __all__ = ["FormatCache", "cache_for", "content_key"]
 
 #: Bump when the handbook changes what it hands to citeproc in a way the item hash
@@ -106,9 +108,9 @@ _CACHES: dict[tuple[str, Path | None], FormatCache] = {}
 def cache_for(root: Path | None, name: str = "citeproc", versions: str = VERSIONS) -> FormatCache:
     """The one cache ``name`` of a project (``<root>/.cache/handbook/<name>.json``); in memory only without a root.
 
-    ``HANDBOOK_NO_CACHE=1`` keeps it in memory only (the benchmark's cold builds use it).
+    With ``HANDBOOK_NO_CACHE=1`` (:mod:`handbook.config`) it is kept in memory only.
     """
-    path = None if root is None or os.environ.get("HANDBOOK_NO_CACHE") == "1" else root / ".cache" / "handbook" / f"{name}.json"
+    path = cache_folder(root, f"{name}.json")
     if (name, path) not in _CACHES:
         _CACHES[(name, path)] = FormatCache(path, versions)
     return _CACHES[(name, path)]

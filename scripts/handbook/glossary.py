@@ -17,14 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Iterable
 
-import yaml
-
 from .errors import ContentError, Problem
-from .schema import plain_errors
 from .text import did_you_mean, esc
-from .yamlsource import LineDict, line_at, load_yaml, yaml_error_line
+from .yamlsource import LineDict, load_data_file
 
-__all__ = ["Term", "Glossary", "load_glossary", "GLOSSARY_SCHEMA"]
+__all__ = ["Term", "Glossary", "load_glossary", "GLOSSARY_PAGE", "TERM_LINK_RE", "definitions_html", "term_link_markdown"]
 
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _ID_HINT = "lower-case words joined by hyphens, like 'cultural-humility'"
@@ -123,15 +120,7 @@ def _cell(value: str) -> str:
 def load_glossary(path: Path, reference_ids: Iterable[str] | None = None, display: str | None = None) -> Glossary:
     """Load and validate the glossary file. Raises :class:`ContentError` listing every problem."""
     name = display or str(path)
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8")) or []
-    except yaml.YAMLError as error:
-        raise ContentError([Problem(name, yaml_error_line(error), f"is not valid YAML: {error.problem}.")]) from None
-
-    def line_of(path: list) -> int:
-        return line_at(data, path)
-
-    problems = [Problem(name, line, f"{_label(data, line)}{msg}") for line, msg in plain_errors(data, GLOSSARY_SCHEMA, line_of)]
+    data, problems = load_data_file(path, name, GLOSSARY_SCHEMA, empty=[], label=_label)
     if problems:
         raise ContentError(problems)
 

@@ -9,31 +9,28 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
-import posixpath
 import re
 from pathlib import Path
 from typing import Any
 from collections.abc import Callable
 
 from handbook import site as site_module
-from handbook.errors import BuildStopped, ContentError, Problem, github_annotation
-from handbook.facts import handbook_sections, release_facts, sections_html, size_text
-from handbook.files import is_fatal, refused_files
-from handbook.feed import FEED_FILE, atom_feed, robots_txt
-from handbook.formatcache import cache_for
-from handbook.pages import FRONT_MATTER_SCHEMA
-from handbook.glossary import GLOSSARY_PAGE, term_link_markdown
-from handbook.render import (
-    with_dates, version_date, bibliography_page_html, books_html, cite_html, citet_html, glossary_page_html, page_citation,
-    section_pages_html, report_issue_url, reuse_statement,
-)
-from handbook.text import esc, relative_url
-from handbook.bibliography import LOCATOR_RE
 from handbook.checks import build_problems
-from handbook.config import read_nav
+from handbook.config import Settings, environment_settings, read_nav, settings_from
+from handbook.errors import BuildStopped, ContentError, Problem, github_annotation
+from handbook.feed import FEED_FILE, atom_feed, robots_txt
+from handbook.files import is_fatal, refused_files
+from handbook.formatcache import cache_for
+from handbook.pagemacros import MacroContext, bind
+from handbook.pages import FRONT_MATTER_SCHEMA
+from handbook.render import page_citation, report_issue_url, reuse_statement, version_date, with_dates
 from handbook.safety import parse_page, protect_code
-from handbook.standards import standards_line_html, standards_map_html
+from handbook.site import Handbook
+from handbook.standards import standards_line_html
+
+#: mkdocs-macros' hooks (mkdocs.yml names this module), and what the Markdown extension runs under Zensical.
+__all__ = ["define_env", "on_pre_page_macros", "on_post_page_macros", "on_post_build", "render_zensical_page", "report",
+           "REFUSED_PAGE"]
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 # Kept in handbook.site, not here: Zensical executes this file afresh for every page.
@@ -43,7 +40,7 @@ _reported_problems: list[Problem] = site_module.REPORTED_PROBLEMS
 _fail_fast = False
 
 
-def _report(problem: Problem) -> None:
+def report(problem: Problem) -> None:
     """Say a problem once. Under Zensical the build stops at once, with every problem known so far."""
     _say(problem)
     if _fail_fast:
@@ -58,14 +55,14 @@ def _say(problem: Problem) -> None:
         _reported.add(line)
         _reported_problems.append(problem)
     log.warning(line)
-    if os.environ.get("GITHUB_ACTIONS") == "true":  # shown on the pull request's diff
+    if environment_settings().github_actions:  # shown on the pull request's diff
         print(github_annotation(problem), flush=True)
 
 
 def _src(env: Any) -> str:
     page = env.page
     file = getattr(page, "file", None)
-    return getattr(file, "src_path", None) or getattr(page, "path", None) or getattr(page, "src_uri", "")
+    return str(getattr(file, "src_path", None) or getattr(page, "path", None) or getattr(page, "src_uri", ""))
 
 
 def _begin(root: Path, docs_dir: Path, nav_of: Callable[[], list]) -> tuple[Any, list]:
@@ -99,7 +96,8 @@ def define_env(env: Any) -> None:
     global _fail_fast
     _fail_fast = type(env).__module__.startswith("zensical")
     site_module.ENGINE = "zensical" if _fail_fast else "mkdocs"
-    site_module.DIRECTORY_URLS = bool(env.conf.get("use_directory_urls", True))
+    settings = settings_from(env.conf)
+    site_module.DIRECTORY_URLS = settings.use_directory_urls
     root = Path(env.project_dir)
     docs_dir = Path(env.conf.get("docs_dir", "docs"))
     if not docs_dir.is_absolute():
@@ -112,16 +110,14 @@ def define_env(env: Any) -> None:
 
         raise Abort("The build stopped before reading the pages: a file under docs/ cannot be built safely (see the lines above).")
     env.variables["handbook_version"] = handbook.version
-    for name, func in page_macros(handbook, lambda: _src(env), nav, env.conf).items():
+    for name, func in page_macros(handbook, lambda: _src(env), nav, settings).items():
         env.macro(func, name)
 
 
-def page_macros(handbook: Any, src_of: Callable[[], str], nav: list, conf: Any) -> dict[str, Callable[..., str]]:
-    """The macros a page may call, for the page ``src_of()`` names when they run."""
-    # False in the offline copy, whose pages are files (``roles/advocacy.html``).
-    directory_urls = bool(conf.get("use_directory_urls", True))
+def page_macros(handbook: Handbook, src_of: Callable[[], str], nav: list[Any], settings: Settings) -> dict[str, Callable[..., str]]:
+    """The macros a page may call (handbook.pagemacros), for the page ``src_of()`` names when they run."""
 
-    def guarded(func: Callable) -> Callable:
+    def guarded(func: Callable[..., str]) -> Callable[..., str]:
         """Macros only render: every argument was checked when the page was read. Anything
         unexpected still ends as one line naming the page, never a traceback."""
         @functools.wraps(func)
@@ -131,124 +127,12 @@ def page_macros(handbook: Any, src_of: Callable[[], str], nav: list, conf: Any) 
             except (ContentError, BuildStopped):
                 raise
             except Exception as error:
-                _report(Problem(handbook.docs_path(src_of()), None, f"the macro {func.__name__}() could not be used here: {error}"))
+                report(Problem(handbook.docs_path(src_of()), None, f"the macro {func.__name__}() could not be used here: {error}"))
                 return ""
         return wrapper
 
-    def term(term_id: str, text: str | None = None) -> str:
-        """Link a glossary term: ``{{ term("empathy") }}`` or ``{{ term("empathy", "Empathy") }}``."""
-        entry = handbook.glossary.terms.get(term_id) if handbook.glossary is not None else None
-        if entry is None:  # reported by the checks
-            return esc(text or term_id)
-        target = posixpath.relpath(GLOSSARY_PAGE, posixpath.dirname(src_of()) or ".")
-        return term_link_markdown(entry, text or entry.term, target)
-
-    def _known(args: tuple) -> list[tuple[str, str | None]]:
-        refs: list[tuple[str, str | None]] = []
-        for arg in map(str, args):
-            if LOCATOR_RE.match(arg.strip()) and refs and refs[-1][1] is None:
-                refs[-1] = (refs[-1][0], arg)
-            else:
-                refs.append((arg, None))
-        items = handbook.bibliography.items if handbook.bibliography is not None else {}
-        return [(key, loc) for key, loc in refs if key in items]  # unknown keys are reported by the checks
-
-    def cite(*args: str) -> str:
-        """Parenthetical citation: ``{{ cite("rogers1957", "p. 96", "lee2001") }}``."""
-        refs = _known(args)
-        return cite_html(handbook.bibliography, refs) if refs else ""
-
-    def citet(key: str, locator: str | None = None) -> str:
-        """Narrative citation: ``{{ citet("tervalon1998") }}`` -> Tervalon and Murray-García (1998)."""
-        refs = _known((key, locator) if locator else (key,))
-        return citet_html(handbook.bibliography, key, refs[0][1]) if refs else ""
-
-    def glossary_page() -> str:
-        """Every term, A to Z, with definitions, sources, related terms and where each appears."""
-        if handbook.glossary is None:
-            return ""
-        return glossary_page_html(handbook.glossary, handbook.bibliography, handbook.usage, src_of(),
-                                  directory_urls=directory_urls)
-
-    def bibliography_page() -> str:
-        """Every source once, with the pages that cite it."""
-        if handbook.bibliography is None:
-            return ""
-        return bibliography_page_html(handbook.bibliography, handbook.usage, src_of(), directory_urls=directory_urls)
-
-    def section_pages() -> str:
-        """The published pages of this page's section, from the navigation."""
-        descriptions = {src: front.description for src, front in handbook.pages.items()}
-        titles = {**handbook.usage.titles, **{src: f.title for src, f in handbook.pages.items()}}
-        return section_pages_html(nav, src_of(), titles, descriptions, directory_urls=directory_urls)
-
-    def books_list() -> str:
-        """The PDF, EPUB and offline copy of this release (the downloads page)."""
-        return books_html(str(conf.get("site_url") or ""), handbook.version)
-
-    def contributors_list() -> str:
-        """The named people in docs/data/authors.yml (the collective is said in words)."""
-        people = [a for a in handbook.authors.values() if not a.collective]
-        if not people:
-            return ('<p class="hb-meta">No individual contributors are listed yet: every page is credited to the '
-                    'collective “Client-Centred Practice Handbook contributors”.</p>')
-        rows = []
-        for a in sorted(people, key=lambda a: (a.family, a.given)):
-            orcid = f' <a href="https://orcid.org/{esc(a.orcid)}">ORCID {esc(a.orcid)}</a>' if a.orcid else ""
-            aff = f", {esc(a.affiliation)}" if a.affiliation else ""
-            roles = f" ({esc(', '.join(a.roles))})" if a.roles else ""
-            rows.append(f"<li>{esc(a.display)}{aff}{roles}{orcid}</li>")
-        return '<ul class="hb-contributors">' + "".join(rows) + "</ul>"
-
-    # What the handbook says about itself, from the navigation, CITATION.cff and the changelog.
-    facts = release_facts(handbook.version, handbook.releases, site_module.release_date(handbook.root))
-
-    def release_version() -> str:
-        """The version being built: ``0.3.0`` (CITATION.cff)."""
-        return esc(facts["version"])
-
-    def release_date() -> str:
-        """The day that version was released: ``1 December 2026`` (its changelog entry)."""
-        return esc(facts["date"])
-
-    def release_year() -> str:
-        """The year that version was released, as a citation of the whole handbook gives it."""
-        return esc(facts["year"])
-
-    def handbook_size() -> str:
-        """``six sections and 35 topic pages``, counted in the navigation."""
-        return esc(size_text(handbook_sections(nav)))
-
-    def handbook_sections_list() -> str:
-        """Every section, linked, with how many topic pages it has (from the navigation)."""
-        titles = {src: front.title for src, front in handbook.pages.items()}
-        return sections_html(handbook_sections(nav), src_of(), titles, directory_urls=directory_urls)
-
-    def standards_map() -> str:
-        """The educators' map: each professional standard with the pages that support it."""
-        if handbook.standards is None:
-            return ""
-        order = [src for src in _nav_order(nav) if src in handbook.pages]
-        pages = {src: handbook.pages[src].standards for src in order if handbook.pages[src].standards}
-        titles = {src: front.title for src, front in handbook.pages.items()}
-        return standards_map_html(handbook.standards, pages, titles, src_of(), directory_urls=directory_urls)
-
-    def case_studies_list() -> str:
-        """Every case study (the practice section, in the navigation's order) with its description and standards."""
-        rows = []
-        for src in (s for s in _nav_order(nav) if s.startswith("practice/") and not s.endswith("index.md") and s in handbook.pages):
-            front = handbook.pages[src]
-            url = relative_url(src_of(), src, directory_urls=directory_urls)
-            supports = standards_line_html(handbook.standards, front.standards, src_of(), directory_urls=directory_urls) \
-                if handbook.standards is not None else ""
-            rows.append(f'<li><a href="{esc(url)}">{esc(front.title)}</a><br><span class="hb-meta">{esc(front.description)}</span>'
-                        f"{supports}</li>")
-        return '<ul class="hb-case-studies">' + "".join(rows) + "</ul>" if rows else ""
-
-    funcs = (term, cite, citet, glossary_page, bibliography_page, section_pages, books_list, contributors_list,
-             release_version, release_date, release_year, handbook_size, handbook_sections_list, standards_map,
-             case_studies_list)
-    return {f.__name__: guarded(f) for f in funcs}
+    context = MacroContext(handbook, src_of, nav, settings, site_module.release_date(handbook.root))
+    return bind(context, guarded)
 
 
 #: What a page becomes when it holds template code that is refused: it is never rendered,
@@ -290,7 +174,7 @@ def _safe_page_settings(page: Any) -> None:
             page.meta["title"] = page.title
 
 
-def render_zensical_page(page: Any, config: dict, markdown: str) -> str:
+def render_zensical_page(page: Any, config: dict[str, Any], markdown: str) -> str:
     """Under Zensical, the same gate as :func:`on_pre_page_macros`, run by the handbook's Markdown
     extension before Zensical's macros: the page is rendered here from its checked node tree,
     and Zensical's macros are told to leave it alone, so Jinja never compiles page text under
@@ -299,7 +183,8 @@ def render_zensical_page(page: Any, config: dict, markdown: str) -> str:
     global _fail_fast
     _fail_fast = True
     site_module.ENGINE = "zensical"
-    site_module.DIRECTORY_URLS = bool(config.get("use_directory_urls", True))
+    settings = settings_from(config)
+    site_module.DIRECTORY_URLS = settings.use_directory_urls
     root = Path(config.get("root_dir") or ".").resolve()
     docs_dir = Path(config.get("docs_dir") or "docs")
     if not docs_dir.is_absolute():
@@ -308,10 +193,10 @@ def render_zensical_page(page: Any, config: dict, markdown: str) -> str:
     site_module.CURRENT_PAGE = src = str(page.path)
     scanned = handbook.usage.parsed_body(src, markdown)
     parsed = scanned or parse_page(protect_code(markdown))
-    text = REFUSED_PAGE if parsed.problems else parsed.render(page_macros(handbook, lambda: src, nav, config))
+    text = REFUSED_PAGE if parsed.problems else parsed.render(page_macros(handbook, lambda: src, nav, settings))
     page.meta["render_macros"] = False
-    _attach_citation(config, handbook, src, page.meta)
-    _publish_downloads(handbook, Path(config.get("site_dir") or root / "site"), config)
+    _attach_citation(settings, handbook, src, page.meta)
+    _publish_downloads(handbook, Path(config.get("site_dir") or root / "site"), settings)
     text = text.lstrip("\n") if scanned else text
     return with_dates(text, handbook.pages[src], _standards_line(handbook, src)) if src in handbook.pages else text
 
@@ -349,14 +234,6 @@ class _Duplicates(logging.Filter):
         return True
 
 
-def _nav_order(nav: Any) -> list[str]:
-    """The navigation's pages (paths under docs/), in the order readers meet them."""
-    if isinstance(nav, str):
-        return [nav] if nav.endswith(".md") else []
-    items = nav.values() if isinstance(nav, dict) else nav if isinstance(nav, list) else []
-    return [src for item in items for src in _nav_order(item)]
-
-
 def _nav(env: Any, root: Path) -> list:
     """The navigation as written in mkdocs.yml (Zensical hands the macros its own form of it)."""
     if _fail_fast:
@@ -364,25 +241,21 @@ def _nav(env: Any, root: Path) -> list:
     return env.conf.get("nav") or []
 
 
-def _attach_citation(conf: Any, handbook: Any, src: str, meta: dict) -> dict | None:
+def _attach_citation(settings: Settings, handbook: Handbook, src: str, meta: dict[str, Any]) -> dict[str, Any] | None:
     """Give the page's template its citation data (cite box, dates, head metadata)."""
     if src not in handbook.pages:
         return None
-    extra = conf.get("extra") or {}
     front = handbook.pages[src]
     changed = [r.date for r in handbook.releases.changes(src, handbook.version)]
-    hb = page_citation(
-        front, src, conf.get("site_url") or "", handbook.version,
-        (extra.get("handbook") or {}).get("licence_url", "https://creativecommons.org/licenses/by/4.0/"),
-        cache_for(handbook.root), version_date(front, changed),
-    )
+    hb = page_citation(front, src, settings.site_url, handbook.version, settings.licence_url,
+                       cache_for(handbook.root), version_date(front, changed))
     # This page's permanent link in the release being built, its changes and its earlier versions.
-    hb["versions"] = handbook.releases.page_history(src, handbook.version, conf.get("site_url") or "",
-                                                    directory_urls=bool(conf.get("use_directory_urls", True)))
-    hb["licence_name"] = str((extra.get("handbook") or {}).get("licence_name", "CC BY 4.0"))
+    hb["versions"] = handbook.releases.page_history(src, handbook.version, settings.site_url,
+                                                    directory_urls=settings.use_directory_urls)
+    hb["licence_name"] = settings.licence_name
     hb["reuse"] = reuse_statement(front.title, [a.display for a in front.authors], hb["url"], handbook.version,
                                   hb["licence_name"], hb["licence_url"])
-    repo_url = str(conf.get("repo_url") or "")
+    repo_url = settings.repo_url
     hb["report_href"] = report_issue_url(repo_url, front.title, hb["url"], handbook.version) \
         if repo_url.startswith("https://github.com/") else ""
     meta["hb"] = hb
@@ -402,7 +275,7 @@ def on_post_page_macros(env: Any) -> None:
     src = _src(env)
     if handbook is None or src not in handbook.pages:
         return
-    _attach_citation(env.conf, handbook, src, env.page.meta)
+    _attach_citation(settings_from(env.conf), handbook, src, env.page.meta)
     env.markdown = with_dates(env.markdown, handbook.pages[src], _standards_line(handbook, src))
 
 
@@ -426,10 +299,10 @@ def on_post_build(env: Any) -> None:
         target = site_dir / rel
         if target.is_file() and not target.is_symlink() and target.resolve().is_relative_to(site_dir.resolve()):
             target.unlink()
-    _publish_downloads(handbook, Path(env.conf["site_dir"]), env.conf, force=True)
+    _publish_downloads(handbook, Path(env.conf["site_dir"]), settings_from(env.conf), force=True)
 
 
-def _publish_downloads(handbook: Any, site_dir: Path, conf: Any, force: bool = False) -> None:
+def _publish_downloads(handbook: Handbook, site_dir: Path, settings: Settings, force: bool = False) -> None:
     """The glossary as JSON and CSV, the bibliography as BibTeX and RIS (in ``site/data/``), the
     Atom feed of new and revised pages and robots.txt naming the sitemap.
 
@@ -441,10 +314,9 @@ def _publish_downloads(handbook: Any, site_dir: Path, conf: Any, force: bool = F
             return
         site_module.PUBLISHED = key
     files: dict[str, str] = {}
-    site_url = conf.get("site_url") or ""
-    if site_url:  # crawlers: the sitemap's address; feed readers: new and revised pages
-        files["robots.txt"] = robots_txt(site_url)
-        files[FEED_FILE] = atom_feed(handbook.pages, site_url, conf.get("site_name") or "", conf.get("site_description") or "")
+    if settings.site_url:  # crawlers: the sitemap's address; feed readers: new and revised pages
+        files["robots.txt"] = robots_txt(settings.site_url)
+        files[FEED_FILE] = atom_feed(handbook.pages, settings.site_url, settings.site_name, settings.site_description)
     if handbook.glossary is not None:
         files["data/glossary.json"] = handbook.glossary.to_json()
         files["data/glossary.csv"] = handbook.glossary.to_csv()

@@ -12,6 +12,7 @@ import html
 import re
 import secrets
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from markdown import Extension, Markdown
@@ -74,6 +75,7 @@ class _Figures(Preprocessor):
         for fig in figures_module.parse_figures("\n".join(lines), first_line=0):
             out += lines[position:fig.line]
             position = fig.end + 1
+            problems: Sequence[tuple[int | None, str]]
             drawing, problems = (None, fig.problems) if fig.problems else figures_module.draw(fig.source, root)
             if drawing is not None and figures_module.missing_labels(fig, drawing):
                 drawing, problems = None, [(None, "the figure's long description does not say everything the picture shows.")]
@@ -87,7 +89,7 @@ class _Figures(Preprocessor):
             out += ["", self.md.htmlStash.store(markup), ""]
         return out + lines[position:]
 
-    def _lines(self, problems: list) -> list[str]:
+    def _lines(self, problems: Sequence[tuple[int | None, str]]) -> list[str]:
         """The page's figure problems as the check words them, with the file's lines (for the preview)."""
         handbook, src = site_module.CURRENT, site_module.CURRENT_PAGE or _zensical_page_path(self.md)
         if handbook is not None and src:
@@ -149,7 +151,7 @@ class _Sanitise(Postprocessor):
             handbook, src = site_module.CURRENT, site_module.CURRENT_PAGE
             lines = []
             if handbook is not None and src:
-                from .macros import _report
+                from .macros import report
 
                 try:
                     source = (handbook.docs_dir / src).read_text(encoding="utf-8")
@@ -157,7 +159,7 @@ class _Sanitise(Postprocessor):
                     source = ""
                 for message, needle in problems:
                     problem = Problem(handbook.docs_path(src), source_line(source, needle), message)
-                    _report(problem)
+                    report(problem)
                     lines.append(str(problem))
             else:
                 lines = [message for message, _ in problems]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection
 from typing import Any
 
 import yaml
@@ -80,7 +80,7 @@ def _as_text(value: Any) -> Any:
 
 
 def validate_front_matter(
-    path: str, text: str, authors: dict[str, Author], standards: Mapping[str, Any] | None = None,
+    path: str, text: str, authors: dict[str, Author], standards: Collection[str] | None = None,
     unknown_standard: Callable[[str], str] | None = None,
 ) -> tuple[FrontMatter | None, list[Problem]]:
     """Check a page's front matter. Line numbers count from the top of the file.
@@ -98,7 +98,7 @@ def validate_front_matter(
         data = load_yaml(yaml_text) or LineDict()
     except yaml.YAMLError as error:
         line = yaml_error_line(error)
-        return None, [Problem(path, line + 1 if line else 2, f"the front matter is not valid YAML: {error.problem}. "
+        return None, [Problem(path, line + 1 if line else 2, f"the front matter is not valid YAML: {getattr(error, 'problem', None) or error}. "
                                                              "If a value contains a colon followed by a space, put the value in double quotes.")]
     if not isinstance(data, LineDict):
         return None, [Problem(path, 2, "the front matter must be a list of 'field: value' lines.")]
@@ -132,7 +132,8 @@ def validate_front_matter(
     if {"reviewed", "next_review"} <= dates.keys() and dates["next_review"] <= dates["reviewed"]:
         problems.append(Problem(path, data.line_of("next_review") + 1, "'next_review' must be after 'reviewed'."))
     page_authors: list[Author] = []
-    for name in data.get("authors") if isinstance(data.get("authors"), list) else []:
+    listed = data.get("authors")
+    for name in listed if isinstance(listed, list) else []:
         if not isinstance(name, str):
             continue
         if name in authors:

@@ -7,20 +7,22 @@ import datetime as dt
 import json
 import re
 import urllib.parse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from collections.abc import Iterable
 
-from .bibliography import STYLES, Bibliography, _plain, standalone_entry, to_bibtex, to_ris
+from .bibliography import STYLES, Bibliography, standalone_entry, to_bibtex, to_ris
 from .formatcache import FormatCache
 from .glossary import Glossary
 from .pages import FrontMatter
-from .text import esc, inert_markdown, relative_url, url_for
-from .usage import UsageIndex
+from .text import esc, inert_markdown, plain_text, relative_url, url_for
+
+if TYPE_CHECKING:  # for annotations only: usage imports safety, which imports pagemacros, which imports this module
+    from .usage import UsageIndex
 
 __all__ = [
     "cite_html", "citet_html", "references_html", "glossary_page_html", "bibliography_page_html",
-    "section_pages_html", "page_citation", "version_date", "human_date", "with_dates", "book_file_stem", "books_html",
-    "report_issue_url", "reuse_statement",
+    "section_pages_html", "page_citation", "version_date", "human_date", "with_dates", "book_file_stem",
+    "books_html", "report_issue_url", "reuse_statement", "CITE_KEY_RE", "HANDBOOK",
 ]
 
 HANDBOOK = "Client-Centred Practice Handbook"
@@ -258,7 +260,7 @@ def page_citation(front: FrontMatter, src: str, site_url: str, version: str, lic
         own = {**item, "edition": f"version {version}"} if key == "chicago" else item
         html_text = standalone_entry(own, key, cache)
         html_text = re.sub(r"^\s*1\.\s*", "", html_text)  # Vancouver numbers its list; one entry needs none
-        styles.append({"id": key, "label": label, "html": html_text, "text": _plain(html_text)})
+        styles.append({"id": key, "label": label, "html": html_text, "text": plain_text(html_text)})
     slug = url_for(src).strip("/").replace("/", "-") or "home"
     bibtex = to_bibtex([{**item, "id": f"ccph-{slug}"}])
     ris = to_ris([{**item, "id": f"ccph-{slug}"}])

@@ -26,27 +26,18 @@ import jinja2
 import nh3
 from jinja2 import nodes
 
+from .config import JINJA_COMMENT
+from .pagemacros import REGISTRY
+
 __all__ = [
-    "JINJA_OPTIONS", "PAGE_MACROS", "MacroCall", "ParsedPage", "parse_page", "code_spans", "mask_code", "protect_code", "template_calls",
-    "sanitise", "sanitise_and_check", "html_problems", "interface_problems", "unsafe_file_name", "SAFE_ID", "url_problem", "unclosed_fence",
+    "PAGE_MACROS", "MacroCall", "ParsedPage", "parse_page", "mask_code", "protect_code", "template_calls",
+    "sanitise_and_check", "html_problems", "unsafe_file_name", "SAFE_ID", "url_problem", "unclosed_fence",
+    "source_line",
 ]
 
-#: The delimiters of mkdocs-macros as mkdocs.yml sets them ({## ##} comments, so that
-#: attr_list's {#id} is not a comment). tests/test_safety.py keeps the two in step.
-JINJA_OPTIONS = {"comment_start_string": "{##", "comment_end_string": "##}"}
-
-#: The macros a page may call: name -> (fewest, most) arguments (None: no limit).
-PAGE_MACROS: dict[str, tuple[int, int | None]] = {
-    "term": (1, 2), "cite": (1, None), "citet": (1, 2), "section_pages": (0, 0),
-    "glossary_page": (0, 0), "bibliography_page": (0, 0), "contributors_list": (0, 0),
-    "books_list": (0, 0), "release_version": (0, 0), "release_date": (0, 0), "release_year": (0, 0),
-    "handbook_size": (0, 0), "handbook_sections_list": (0, 0), "standards_map": (0, 0), "case_studies_list": (0, 0),
-}
-_USAGE = {
-    "term": 'term("empathy") or term("empathy", "Empathy")',
-    "cite": 'cite("rogers1957") or cite("rogers1957", "p. 96", "lee2001")',
-    "citet": 'citet("tervalon1998") or citet("rogers1957", "p. 96")',
-}
+#: The macros a page may call: name -> (fewest, most) arguments (None: no limit), from the
+#: one registry of page macros (their functions' signatures).
+PAGE_MACROS: dict[str, tuple[int, int | None]] = {name: (m.fewest, m.most) for name, m in REGISTRY.items()}
 _AS_CODE = "To show macro syntax as an example, put it in backticks."
 #: What a macro's text argument may not hold once Jinja has read its escapes (\\n, \\", \\x3c):
 #: it becomes Markdown, where a line break starts an attribute list and brackets a link.
@@ -193,7 +184,9 @@ def protect_code(text: str) -> str:
 
 
 # Pages cannot program ------------------------------------------------------------------------
-_ENV = jinja2.Environment(**JINJA_OPTIONS)  # noqa: S701 - parses only; never renders
+# Parses only, never renders; with the comment delimiters mkdocs.yml gives mkdocs-macros ({## ##}, so
+# that attr_list's {#id} is not a comment), declared in handbook.config, which configcheck holds mkdocs.yml to.
+_ENV = jinja2.Environment(comment_start_string=JINJA_COMMENT[0], comment_end_string=JINJA_COMMENT[1])  # noqa: S701
 
 
 def _describe(node: nodes.Node) -> str:
@@ -228,7 +221,7 @@ def _locator(text: str) -> bool:
 
 def _check_call(node: nodes.Call) -> tuple[MacroCall | None, str | None]:
     name = node.node.name  # type: ignore[attr-defined]
-    usage = _USAGE.get(name, f"{name}()")
+    usage = REGISTRY[name].usage
     if node.kwargs or node.dyn_args or node.dyn_kwargs:
         return None, f"{name}() takes its arguments in order, without names: write {usage}."
     if not all(isinstance(a, nodes.Const) and isinstance(a.value, str) for a in node.args):
@@ -239,15 +232,14 @@ def _check_call(node: nodes.Call) -> tuple[MacroCall | None, str | None]:
 def _check_args(name: str, args: tuple[str, ...], line: int) -> tuple[MacroCall | None, str | None]:
     """A call of a handbook macro with literal text arguments: the call, or why it is refused."""
     fewest, most = PAGE_MACROS[name]
-    usage = _USAGE.get(name, f"{name}()")
+    usage = REGISTRY[name].usage
     for arg in args:
         if _NOT_PLAIN_ARG.search(arg):
             shown = _NOT_PLAIN_ARG.sub(lambda m: repr(m.group(0))[1:-1] if m.group(0) < " " else m.group(0), arg)[:60]
             return None, (f"the text '{shown}' in {name}() is not plain text on one line: leave out line breaks, "
                           "\\ escapes, straight double quotes and the characters { } < > [ ] ` (write quotation marks as “ ”).")
     if len(args) < fewest:
-        what = {"term": "a glossary id", "cite": "at least one citation key", "citet": "a citation key"}[name]
-        return None, f"{name}() needs {what}: write {usage}."
+        return None, f"{name}() needs {REGISTRY[name].needs}: write {usage}."
     if most is not None and len(args) > most:
         if most == 0:
             return None, f"{name}() takes no arguments: write {name}()."

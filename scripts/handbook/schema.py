@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from typing import TYPE_CHECKING, Any
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 if TYPE_CHECKING:
     import jsonschema
@@ -48,43 +48,46 @@ def _field(path: list[Any]) -> str:
 
 
 def _describe(error: jsonschema.ValidationError) -> str:
+    # jsonschema types these loosely (they may be unset); a schema error always has all three.
+    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
+    instance: Any = error.instance
+    wanted: Any = error.validator_value
     field = _field(list(error.absolute_path))
     name = f"'{field}'" if field else "this entry"
     if error.validator == "required":
         missing = error.message.split("'")[1]
         return f"'{missing}' is missing. Add it."
     if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        extra = sorted(set(instance) - set(schema.get("properties", {})))
+        allowed = ", ".join(sorted(schema.get("properties", {})))
         return f"unknown field {', '.join(repr(e) for e in extra)}. Use only: {allowed}."
     if error.validator == "type":
-        wanted = error.validator_value
         words = {"string": "text", "array": "a list", "object": "a set of fields",
                  "integer": "a whole number", "boolean": "true or false"}
         if isinstance(wanted, list):
-            wanted_text = " or ".join(words.get(w, w) for w in wanted)
+            wanted_text = " or ".join(words.get(str(w), str(w)) for w in wanted)
         else:
-            wanted_text = words.get(wanted, wanted)
-        return f"{name} must be {wanted_text}, not {error.instance!r}."
+            wanted_text = words.get(wanted, str(wanted))
+        return f"{name} must be {wanted_text}, not {instance!r}."
     if error.validator == "minLength":
-        if error.validator_value == 1:
+        if wanted == 1:
             return f"{name} is empty. Fill it in."
-        return (f"{name} is {len(error.instance)} characters long; "
-                f"it must be at least {error.validator_value}.")
+        return (f"{name} is {len(instance)} characters long; "
+                f"it must be at least {wanted}.")
     if error.validator == "maxLength":
-        return (f"{name} is {len(error.instance)} characters long; "
-                f"it must be at most {error.validator_value}.")
+        return (f"{name} is {len(instance)} characters long; "
+                f"it must be at most {wanted}.")
     if error.validator == "minItems":
-        return f"{name} must list at least {error.validator_value} item(s)."
+        return f"{name} must list at least {wanted} item(s)."
     if error.validator == "uniqueItems":
         return f"{name} lists the same item twice."
     if error.validator == "enum":
-        return f"{name} is {error.instance!r}; it must be one of: {', '.join(map(str, error.validator_value))}."
+        return f"{name} is {instance!r}; it must be one of: {', '.join(map(str, wanted))}."
     if error.validator == "pattern":
-        hint = error.schema.get("description", f"the pattern {error.validator_value}")
-        return f"{name} is {error.instance!r}, which is not {hint}."
+        hint = schema.get("description", f"the pattern {wanted}")
+        return f"{name} is {instance!r}, which is not {hint}."
     if error.validator == "format":
-        return f"{name} is {error.instance!r}, which is not a valid {error.validator_value}."
+        return f"{name} is {instance!r}, which is not a valid {wanted}."
     return f"{name}: {error.message}."
 
 

@@ -26,8 +26,7 @@ from dataclasses import dataclass, field
 
 from .errors import Problem
 
-__all__ = ["SELF_CHECK_HEADING", "SELF_CHECK_REQUIRED", "SELF_CHECK_SECTIONS", "MIN_QUESTIONS", "MAX_QUESTIONS",
-           "Question", "has_self_check", "parse_questions", "question_count", "self_check_problems"]
+__all__ = ["SELF_CHECK_HEADING", "self_check_problems"]
 
 SELF_CHECK_HEADING = "Check your understanding"
 #: Whether every topic page must have the section (it does, since release 0.4.0). The rules for a

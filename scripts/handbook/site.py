@@ -30,7 +30,10 @@ from .schema import remember_valid_in
 from .standards import STANDARDS_FILE, Standards, load_standards
 from .usage import UsageIndex, scan
 
-__all__ = ["Handbook", "load_handbook", "handbook_version", "CURRENT"]
+__all__ = [
+    "Handbook", "load_handbook", "handbook_version", "CURRENT", "CURRENT_PAGE", "DIRECTORY_URLS", "ENGINE",
+    "EXEMPT", "LOCK", "PUBLISHED", "REPORTED", "REPORTED_FOR", "REPORTED_PROBLEMS", "release_date",
+]
 
 #: The handbook of the build in progress, set by the macros module for the Markdown extension.
 CURRENT: Handbook | None = None
@@ -173,8 +176,8 @@ def _load(root: Path, docs_dir: Path, _sig: tuple) -> Handbook:
 
     problems += file_problems(root, docs_dir, rel(docs_dir))
     usage = scan(docs_dir)
-    for path, line, message in usage.problems:
-        problems.append(Problem(rel(docs_dir / path), line, message))
+    for where, line, message in usage.problems:
+        problems.append(Problem(rel(docs_dir / where), line, message))
     pages: dict[str, FrontMatter] = {}
     for path in (p for p in content_files(docs_dir) if p.suffix == ".md"):
         src = path.relative_to(docs_dir).as_posix()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .errors import Problem
 
-__all__ = ["CONTENT_SECTIONS", "PageKind", "kind_of", "template_lines", "standard_problems", "page_summary", "Summary"]
+__all__ = ["CONTENT_SECTIONS", "PageKind", "kind_of", "standard_problems", "page_summary", "Summary"]
 
 #: The sections whose pages are held to the content standard (one place; the checks and tools import it).
 CONTENT_SECTIONS = ("client", "roles", "relationship", "challenges", "approach", "practice")
@@ -142,7 +142,7 @@ def standard_problems(name: str, kind: PageKind, root: Path, text: str, lines: l
                                   "and the key points.", "warning")
     if kind == "landing":
         return
-    sections = {heading: (line, body) for line, heading, body in _sections(lines)}
+    sections = {heading: (at, body) for at, heading, body in _sections(lines)}
     if summary.sources < 5:
         yield Problem(name, None, f"this page cites {summary.sources} distinct source(s); {noun} cites at least 5. "
                                   "Support its claims from more of the bibliography.", "warning")
@@ -151,10 +151,10 @@ def standard_problems(name: str, kind: PageKind, root: Path, text: str, lines: l
             yield Problem(name, None, "the case study has no '## Questions for discussion' section. Add at least five questions "
                                       "for a seminar or supervision.", "warning")
         else:
-            line, body = sections["Questions for discussion"]
+            at, body = sections["Questions for discussion"]
             count = len(_items(body))
             if count < 5:
-                yield Problem(name, line, f"the case study has {count} question(s) for discussion; it needs at least 5.", "warning")
+                yield Problem(name, at, f"the case study has {count} question(s) for discussion; it needs at least 5.", "warning")
         if "Notes for educators" not in sections:
             yield Problem(name, None, "the case study has no '## Notes for educators' section. Say which topic pages each "
                                       "question draws on.", "warning")
@@ -171,11 +171,11 @@ def standard_problems(name: str, kind: PageKind, root: Path, text: str, lines: l
     }.items():
         if heading not in sections:
             continue  # reported by the anatomy check
-        line, body = sections[heading]
+        at, body = sections[heading]
         count = len(_items(body, numbered))
         if not low <= count <= high:
             kind_of_list = "numbered " if numbered else ""
-            yield Problem(name, line, f"'{heading}' has {count} {what}; a topic page has {low} to {high}, as a "
+            yield Problem(name, at, f"'{heading}' has {count} {what}; a topic page has {low} to {high}, as a "
                                       f"{kind_of_list}list.", "warning")
     if "Further reading" in sections:
         for number, _item in _items(sections["Further reading"][1]):
@@ -183,8 +183,8 @@ def standard_problems(name: str, kind: PageKind, root: Path, text: str, lines: l
                 yield Problem(name, number, "this further-reading entry is not cited from the bibliography. Name the work with "
                                             "{{ citet(\"key\") }} so that readers get its full reference.", "warning")
     if "Critical perspectives" in sections:
-        line, body = sections["Critical perspectives"]
+        at, body = sections["Critical perspectives"]
         raw = text.split("\n")
         if not any(re.search(r"\{\{\s*cite[t]?\s*\(", raw[n - 1]) for n, _ in body if n - 1 < len(raw)):
-            yield Problem(name, line, "the critical perspectives cite no source. Critiques need their sources like any other "
+            yield Problem(name, at, "the critical perspectives cite no source. Critiques need their sources like any other "
                                       "claim.", "warning")

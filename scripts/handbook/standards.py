@@ -12,15 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .errors import ContentError, Problem
-from .schema import plain_errors
 from .text import did_you_mean, esc, relative_url
-from .yamlsource import line_at, load_yaml, yaml_error_line
+from .yamlsource import load_data_file
 
-__all__ = ["Framework", "Standard", "Standards", "STANDARDS_FILE", "TEACHING_PAGE", "load_standards",
-           "standards_line_html", "standards_map_html", "standard_anchor"]
+__all__ = [
+    "Framework", "Standard", "Standards", "STANDARDS_FILE", "load_standards", "standards_line_html",
+    "standards_map_html",
+]
 
 STANDARDS_FILE = "data/standards.yml"
 #: The educators' page, which shows the map (its anchors are each standard's id).
@@ -88,11 +87,7 @@ def standard_anchor(standard_id: str) -> str:
 def load_standards(path: Path, display: str | None = None) -> Standards:
     """Load and validate the standards file; raise :class:`ContentError` with every problem."""
     name = display or str(path)
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ContentError([Problem(name, yaml_error_line(error), f"is not valid YAML: {error.problem}.")]) from None
-    problems = [Problem(name, line, msg) for line, msg in plain_errors(data, SCHEMA, lambda p: line_at(data, p))]
+    data, problems = load_data_file(path, name, SCHEMA)
     if problems:
         raise ContentError(problems)
     frameworks = {f["id"]: Framework(f["id"], f["name"], f["short"], f["year"], f["source"]) for f in data["frameworks"]}

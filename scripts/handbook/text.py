@@ -8,7 +8,7 @@ import re
 import posixpath
 from collections.abc import Iterable
 
-__all__ = ["url_for", "relative_url", "did_you_mean", "esc", "inert_markdown"]
+__all__ = ["url_for", "relative_url", "did_you_mean", "esc", "inert_markdown", "plain_text"]
 
 
 def esc(text: str) -> str:
@@ -18,6 +18,11 @@ def esc(text: str) -> str:
 
 _MD_SPECIAL = {"[": "&#91;", "]": "&#93;", "*": "&#42;", "_": "&#95;", "`": "&#96;", "\\": "&#92;", "!": "&#33;"}
 _MD_SPECIAL_RE = re.compile(r"[\[\]*_`\\!]")
+
+
+def plain_text(html_text: str) -> str:
+    """HTML as the text it shows: tags dropped, entities read (``&amp;`` is ``&``)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
 
 
 def inert_markdown(fragment: str) -> str:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from .files import content_files
 from .pages import split_front_matter
-from .safety import ParsedPage, mask_code, parse_page, protect_code, unclosed_fence, unsafe_file_name
+from .safety import ParsedPage, parse_page, protect_code, unclosed_fence, unsafe_file_name
 from .yamlsource import load_yaml
 
-__all__ = ["Call", "UsageIndex", "scan", "mask_code"]
+__all__ = ["Call", "UsageIndex", "scan", "blank_front_matter", "read_page", "ref_keys"]
 
 @dataclass(frozen=True)
 class Call:

@@ -17,11 +17,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-__all__ = ["LineDict", "RefusedYAML", "load_yaml", "load_with", "make_loader", "yaml_error_line", "line_at", "parse_date", "refused_tag_problem"]
+if TYPE_CHECKING:
+    from .errors import Problem
+
+__all__ = [
+    "load_data_file", "LineDict", "RefusedYAML", "load_yaml", "load_with", "make_loader", "yaml_error_line",
+    "parse_date",
+]
 
 
 class LineDict(dict):
@@ -41,15 +49,15 @@ class RefusedYAML(yaml.MarkedYAMLError):
         super().__init__(problem=problem, problem_mark=mark)
 
 
-def _implicit_resolvers_without_timestamps(base: type) -> dict:
+def _implicit_resolvers_without_timestamps(base: type[Any]) -> dict[Any, list[tuple[str, Any]]]:
     return {first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
             for first, resolvers in base.yaml_implicit_resolvers.items()}
 
 
-def make_loader(base: type, tags: dict[str, Any] | None = None) -> type:
+def make_loader(base: type[Any], tags: dict[str, Any] | None = None) -> type[Any]:
     """A loader of the handbook's kind: line-aware mappings, no timestamps, and every tag refused
     except those given in ``tags`` (tag -> constructor)."""
-    class Loader(base):  # type: ignore[misc, valid-type]
+    class Loader(base):
         yaml_implicit_resolvers = _implicit_resolvers_without_timestamps(base)
 
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -136,6 +144,23 @@ def load_yaml(text: str) -> Any:
         raise
     except yaml.YAMLError:  # read again by the Python parser, whose messages contributors get
         return load_with(text, _LineLoader)
+
+
+def load_data_file(path: Path, name: str, schema: dict[str, Any], *, empty: Any = None,
+                   label: Callable[[Any, int | None], str] | None = None) -> tuple[Any, list[Problem]]:
+    """A data file (``docs/data/*.yml``) read and held to its JSON Schema: its data (``empty`` for an
+    empty file) and every problem, each with its line (``label(data, line)`` may begin each message)."""
+    from .errors import Problem  # local imports: mkdocs.yml's check reads YAML without jsonschema
+    from .schema import plain_errors
+
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        line = yaml_error_line(error) if isinstance(error, yaml.YAMLError) else None
+        return None, [Problem(name, line, f"is not valid YAML: {getattr(error, 'problem', None) or error}.")]
+    data = empty if data is None else data
+    found = plain_errors(data, schema, lambda where: line_at(data, where))
+    return data, [Problem(name, line, f"{label(data, line) if label else ''}{message}") for line, message in found]
 
 
 def yaml_error_line(error: yaml.YAMLError) -> int | None:

@@ -15,7 +15,7 @@ import datetime as dt
 import posixpath
 import re
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,13 +23,14 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 
 from ..bibliography import standalone_entry
+from ..config import settings_from
 from ..errors import ContentError, Problem
 from ..render import HANDBOOK, book_file_stem, human_date
 from ..site import load_handbook
 from ..site import release_date as site_release_date
 from ..text import esc, url_for
 
-__all__ = ["SELF_CHECK_ID", "Book", "Chapter", "load_book", "nav_pages", "BACK_MATTER", "LEFT_OUT", "book_file_stem", "release_date", "title_page_html"]
+__all__ = ["Book", "Chapter", "load_book", "book_file_stem", "release_date", "title_page_html", "HrefFor"]
 
 #: The glossary and the bibliography close the book, whatever their place in the navigation.
 BACK_MATTER = ("glossary/index.md", "references/index.md")
@@ -129,11 +130,12 @@ def release_date(root: Path) -> str:
     return day.isoformat()
 
 
-def load_book(root: Path, site_dir: Path, config: dict[str, Any], href_for: HrefFor) -> Book:
+def load_book(root: Path, site_dir: Path, config: Mapping[str, Any], href_for: HrefFor) -> Book:
     """Read the built site in ``site_dir`` (built from ``config``, MkDocs' loaded mkdocs.yml)."""
     docs_dir = root / config.get("docs_dir", "docs")
     handbook = load_handbook(root, docs_dir)
-    site_url = str(config.get("site_url") or "")
+    settings = settings_from(config)
+    site_url = settings.site_url
     if not site_url.endswith("/"):
         site_url += "/"
     order = [(src, depth) for src, depth in nav_pages(config.get("nav") or []) if src not in LEFT_OUT]
@@ -142,17 +144,15 @@ def load_book(root: Path, site_dir: Path, config: dict[str, Any], href_for: Href
     chapters = [_chapter(site_dir, src, depth, site_url, keys, href_for, handbook) for src, depth in order]
 
     released = release_date(root)
-    extra = (config.get("extra") or {}).get("handbook") or {}
     whole = {"id": "handbook", "type": "book", "title": HANDBOOK,
-             "author": [{"literal": str(config.get("site_author") or f"{HANDBOOK} contributors")}],
+             "author": [{"literal": settings.site_author or f"{HANDBOOK} contributors"}],
              "issued": {"date-parts": [[int(part) for part in released.split("-")]]},
              "URL": site_url, "version": handbook.version}
     return Book(
         title=HANDBOOK, version=handbook.version, released=released,
         released_text=human_date(dt.date.fromisoformat(released)), site_url=site_url,
-        licence_name=str(extra.get("licence_name", "")), licence_url=str(extra.get("licence_url", "")),
-        rights=str(config.get("copyright") or ""), authors=str(config.get("site_author") or ""),
-        description=str(config.get("site_description") or ""),
+        licence_name=settings.licence_name, licence_url=settings.licence_url,
+        rights=settings.copyright, authors=settings.site_author, description=settings.site_description,
         citation=standalone_entry(whole, "apa"), chapters=chapters,
     )
 
@@ -189,23 +189,26 @@ def _chapter(site_dir: Path, src: str, depth: int, site_url: str, keys: dict[str
     _figures_for_books(article)
     _prefix_ids(article, key)
     h1 = article.find("h1")
+    if not isinstance(h1, Tag):
+        raise ContentError([Problem(src, None, "has no title (no <h1> in its built page): the book cannot hold it.")])
     h1["id"] = key
     _rewrite_links(article, page_url, site_url, keys, href_for)
     chapter.images = _rewrite_images(article, site_dir, page_url)
     if depth:
         for heading in article.find_all(re.compile(r"^h[1-6]$")):
             heading.name = f"h{min(int(heading.name[1]) + depth, 6)}"
-    heading = article.find(re.compile(r"^h[1-6]$"), id=key)
-    after = heading
+    after: Tag = h1  # its title, now at the chapter's depth
     if chapter.authors:
         byline = soup.new_tag("p", attrs={"class": "bk-byline"})
         byline.string = "By " + _and(chapter.authors)
-        heading.insert_after(byline)
+        h1.insert_after(byline)
         after = byline
     after = article.select_one("p.hb-dates") or after
     if chapter.citation:
-        after.insert_after(BeautifulSoup(
-            f'<p class="bk-cite"><strong>Cite this page (APA 7th edition):</strong> {chapter.citation}</p>', "html.parser").p)
+        cite = BeautifulSoup(f'<p class="bk-cite"><strong>Cite this page (APA 7th edition):</strong> {chapter.citation}</p>',
+                             "html.parser").p
+        if cite is not None:
+            after.insert_after(cite)
     chapter.body = "".join(str(c) for c in article.contents).strip()
     return chapter
 
@@ -285,7 +288,7 @@ def _prefix_ids(article: Tag, key: str) -> None:
 def _rewrite_links(article: Tag, page_url: str, site_url: str, keys: dict[str, str], href_for: HrefFor) -> None:
     base = site_url + page_url
     for link in article.find_all("a", href=True):
-        href = link["href"]
+        href = str(link["href"])
         if href.startswith("data:"):  # a download made in the page: not in a book
             link.unwrap()
             continue
@@ -308,7 +311,7 @@ def _rewrite_links(article: Tag, page_url: str, site_url: str, keys: dict[str, s
 def _rewrite_images(article: Tag, site_dir: Path, page_url: str) -> dict[str, Path]:
     images: dict[str, Path] = {}
     for image in article.find_all("img", src=True):
-        src = image["src"]
+        src = str(image["src"])
         if re.match(r"^[a-z][a-z0-9+.-]*:", src):
             raise ContentError([Problem(page_url, None, f"has an image from another site ({src}): the books hold only the handbook's own images.")])
         rel = posixpath.normpath(posixpath.join(page_url, src))

@@ -16,7 +16,7 @@ from pathlib import Path
 from .content import Book, Chapter, title_page_html
 from ..text import esc
 
-__all__ = ["epub_href", "write_epub", "chapter_file", "svg_case"]
+__all__ = ["epub_href", "write_epub"]
 
 #: SVG attributes whose names have capitals (HTML parsers lower-case them; XHTML does not).
 SVG_ATTRIBUTES = ("viewBox", "markerWidth", "markerHeight", "markerUnits", "maskUnits", "refX", "refY",

@@ -21,9 +21,10 @@ import sys
 import zipfile
 from pathlib import Path
 
+from ..config import ENV_OFFLINE
 from ..errors import ContentError, Problem
 
-__all__ = ["write_offline", "SHIM"]
+__all__ = ["write_offline"]
 
 #: The shim as the npm package ships it, and where the copy keeps it.
 SHIM = Path("node_modules") / "iframe-worker" / "shim" / "index.js"
@@ -40,7 +41,7 @@ def write_offline(root: Path, target: Path, released: str) -> None:
         raise ContentError([Problem(SHIM.as_posix(), None, "is missing: run `npm ci` (the offline copy's search needs it).")])
     build = root / ".cache" / "books" / "offline"
     shutil.rmtree(build, ignore_errors=True)
-    env = dict(os.environ, HANDBOOK_OFFLINE="true")
+    env = dict(os.environ) | {ENV_OFFLINE: "true"}
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(build)], cwd=root, env=env)
     if done.returncode != 0:
         raise ContentError([Problem("mkdocs.yml", None, "the offline build failed (the lines above say why).")])

@@ -15,7 +15,7 @@ from pathlib import Path
 from .content import Book, title_page_html
 from ..text import esc
 
-__all__ = ["pdf_href", "book_html", "write_pdf"]
+__all__ = ["pdf_href", "write_pdf"]
 
 STYLESHEET = Path(__file__).with_name("print.css")
 
