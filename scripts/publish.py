@@ -49,6 +49,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,6 +111,7 @@ def build_tag(repo: Path, tag: Tag, builds: list[tuple[str, Path]]) -> None:
         for url, dest in builds:
             target = Path(tmp) / "site"
             say(f"{tag.version} at {url}: building {tag.commit[:12]} with its own dev.py and lock file")
+            started = time.monotonic()
             result = subprocess.run([_python(), "dev.py", "build", *books, "-d", str(target)], cwd=tree,
                                     env=_clean_env() | {"HANDBOOK_SITE_URL": url})
             if result.returncode != 0:
@@ -123,6 +125,7 @@ def build_tag(repo: Path, tag: Tag, builds: list[tuple[str, Path]]) -> None:
             shutil.rmtree(dest, ignore_errors=True)
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(target), dest)
+            say(f"{tag.version} at {url}: built in {time.monotonic() - started:.0f} s")
 
 
 def _reuse_bootstrap(tree: Path) -> None:
@@ -223,11 +226,12 @@ def read_archive(store: Path, tag: Tag, address: str) -> Path | None:
             manifest = json.loads(tar.extractfile(MANIFEST).read())  # type: ignore[union-attr]
         except (KeyError, ValueError) as error:
             raise StoreError(f"publish: {where} has no readable {MANIFEST} ({error}); nothing was published.") from None
-    recorded = (manifest.get("version"), manifest.get("commit"), manifest.get("address"))
-    if recorded != (tag.version, tag.commit, address):
-        raise StoreError(f"publish: {where} is release {recorded[0]} built from {recorded[1]} for {recorded[2]}, "
-                         f"but tag v{tag.version} names {tag.commit} and the release's address is {address}. "
-                         "Nothing was published; if the site has moved, remove the stored archives to build them again.")
+    differences = [f"its {field} is {manifest.get(field)!r}, not {want!r}" for field, want
+                   in (("version", tag.version), ("commit", tag.commit), ("address", address)) if manifest.get(field) != want]
+    if differences:
+        moved = " If the site has moved, remove the stored archives to build the releases again." if differences[-1].startswith("its address") else ""
+        raise StoreError(f"publish: {where} is not release {tag.version} as tag v{tag.version} makes it: "
+                         f"{'; '.join(differences)}. Nothing was published.{moved}")
     return archive
 
 
@@ -298,15 +302,11 @@ def mark_release(target: Path, tag: Tag, latest: Tag, releases: Releases, base: 
         notice = None
         if tag != latest and rel != "404.html":
             notice = old_version_notice(tag.version, releases, latest.version, base, path, (plain / rel).exists())
-        page.write_text(mark_versioned_page(page.read_text(encoding="utf-8"), notice), encoding="utf-8")
+        # Bytes in, bytes out: nothing but the insertions changes (no newline or encoding is rewritten).
+        page.write_bytes(mark_versioned_page(page.read_bytes().decode("utf-8"), notice).encode("utf-8"))
 
 
 # Putting the site together ------------------------------------------------------------------------------
-
-def site_base(repo: Path) -> str:
-    base = os.environ.get("HANDBOOK_SITE_URL") or str(read_config(repo).get("site_url") or "")
-    return base if base.endswith("/") else base + "/"
-
 
 def publish(repo: Path, out: Path | None, store: Path | None = None, new_archives: Path | None = None) -> list[Tag]:
     """Every release into ``out/v/<version>/`` (from ``store`` when it has it) and the newest into ``out/``.
@@ -316,7 +316,8 @@ def publish(repo: Path, out: Path | None, store: Path | None = None, new_archive
     if not tags:
         raise SystemExit("publish: there is no release tag yet. Tag the commit of each release, e.g. "
                          "`git tag v0.2.0 <commit>`, and run this again.")
-    base = site_base(repo)
+    base = os.environ.get("HANDBOOK_SITE_URL") or str(read_config(repo).get("site_url") or "")
+    base = base if base.endswith("/") else base + "/"
     latest = tags[-1]
     own_store = store is None
     store = store if store is not None else Path(tempfile.mkdtemp(prefix="releases-"))

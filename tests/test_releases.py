@@ -231,7 +231,8 @@ def _add_a_link(store: Path) -> None:
 
 @pytest.mark.parametrize(("change", "expected"), [
     (_flip_a_byte, "handbook-site-0.1.0.tar.gz: its sha256 is "),
-    (_swap_in_the_newer_release, "handbook-site-0.1.0.tar.gz is release 0.2.0 built from "),
+    (_swap_in_the_newer_release, "handbook-site-0.1.0.tar.gz is not release 0.1.0 as tag v0.1.0 makes it: "
+                                 "its version is '0.2.0', not '0.1.0'; its commit is "),
     (_add_a_link, "handbook-site-0.1.0.tar.gz holds 'site/roles/advocacy/secret.txt', which is not a plain file or folder"),
     (lambda store: (store / "handbook-site-0.1.0.tar.gz.sha256").unlink(), "handbook-site-0.1.0.tar.gz has no "),
 ])
