@@ -18,8 +18,10 @@ only, inside ``site/``); a release whose archive is missing is built and its arc
 The newest release is built once more at the plain addresses on every run. So a deploy
 builds the newest release (and any release it finds no archive for) and nothing else,
 however many releases there are. The deploy workflow fills the store from the archives
-attached to the GitHub releases, after ``gh attestation verify`` has shown each was made by
-that workflow, and attaches the archives a run makes (``--new-archives``) to their releases.
+attached to the GitHub releases and attaches the archives a run makes (``--new-archives``)
+to their releases, in a job that runs none of the repository's code and never replaces an
+asset; pull requests cannot write to releases (README, "Releases"). Every stored archive is
+checked before anything is built, and one that fails stops the run with nothing published.
 Without ``--store`` every release is built, into a temporary store.
 
 What depends on later releases is added when the site is put together, never stored: the
