@@ -245,6 +245,18 @@ def test_a_stored_archive_that_is_not_the_release_stops_the_deploy_before_any_bu
     assert "building" not in result.stdout and not (tmp_path / "site").exists()
 
 
+def test_archives_made_for_another_address_are_not_published_there(served: Published, tmp_path: Path) -> None:
+    moved = "https://handbook.example.org/"
+    result = subprocess.run([sys.executable, str(ROOT / "scripts/publish.py"), "--repo", str(served.store.parent / "repo"),
+                             "--store", str(served.store), "-d", str(tmp_path / "site")],
+                            env=ENV | {"HANDBOOK_SITE_URL": moved}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert result.returncode == 1 and "building" not in result.stdout, result.stdout
+    assert (f"handbook-site-0.1.0.tar.gz is not release 0.1.0 as tag v0.1.0 makes it: its address is "
+            f"'{served.base}v/0.1.0/', not '{moved}v/0.1.0/'. Nothing was published. If the site has moved, remove the "
+            "stored archives to build the releases again.") in result.stdout
+    assert not (tmp_path / "site").exists()
+
+
 def test_an_archive_is_the_same_bytes_whenever_it_is_made(tmp_path: Path) -> None:
     site = tmp_path / "built"
     (site / "roles").mkdir(parents=True)
