@@ -1,35 +1,57 @@
 """Build what the deploy workflow publishes: every release at its own address, the newest also at the plain one.
 
-    python3 dev.py publish [-d site] [--cache DIR]
+    python3 dev.py publish [-d site] [--store DIR] [--new-archives DIR] [--archives-only]
 
-Each release is a git tag ``v<version>`` (``v0.2.0``). Every tag is built by its own
-``python3 dev.py build`` from its own lock file, with ``HANDBOOK_SITE_URL`` set to its
-address, into ``<site>/v/<version>/``; the newest is built once more at the plain
-addresses, which are fixed (``/roles/advocacy/``). Nothing is kept anywhere but in git:
-a deploy rebuilds the releases from their tags, so an old release stays online as long as
-its tag exists and the packages its lock file names are on PyPI. ``--cache`` keeps each
-tag's build under the tag's commit, so a deploy builds only the releases it has not built
-before (the deploy workflow keeps that folder with actions/cache).
+Each release is a git tag ``v<version>`` (``v0.2.0``), published for ever at
+``<site>/v/<version>/``; the newest is also at the plain addresses, which are fixed
+(``/roles/advocacy/``).
 
-The versioned copies are then made fit for what they are for, citations:
+A release's files never change once made, so each is built once. Its tag is built by its
+own ``python3 dev.py build`` (with ``--books`` from 0.3.0 on) from its own lock file, with
+``HANDBOOK_SITE_URL`` set to its address, and the result is packed into the release's
+archive, ``handbook-site-<version>.tar.gz`` (the built files under ``site/`` and
+``release.json``, which names the version, the tag's commit and the address), with its
+sha256 beside it in ``handbook-site-<version>.tar.gz.sha256``. ``--store DIR`` is the
+folder of archives: a release whose archive is there is taken from it, after checking its
+sha256, its ``release.json`` against the tag and every member's name (files and folders
+only, inside ``site/``); a release whose archive is missing is built and its archive added.
+The newest release is built once more at the plain addresses on every run. So a deploy
+builds the newest release (and any release it finds no archive for) and nothing else,
+however many releases there are. The deploy workflow fills the store from the archives
+attached to the GitHub releases and attaches the archives a run makes (``--new-archives``)
+to their releases, in a job that runs none of the repository's code and never replaces an
+asset; pull requests cannot write to releases (README, "Releases"). Every stored archive is
+checked before anything is built, and one that fails stops the run with nothing published.
+Without ``--store`` every release is built, into a temporary store.
+
+What depends on later releases is added when the site is put together, never stored: the
+stored files are exactly what the release's build wrote, and the copies under ``v/`` are then
+made fit for what they are for, citations:
 - every page under ``v/`` says ``noindex`` (search engines send readers to the plain
   address; each versioned page's canonical link is its own address, as its build wrote it),
   and only the plain site keeps a sitemap;
 - every page of an earlier release opens with a notice naming its version and linking the
   latest version of the page and the changelog entries that changed it since.
+Both are insertions into the stored HTML (``mark_versioned_page``); every other file under
+``v/<version>/`` is the stored file, byte for byte.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import html
+import io
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,17 +61,22 @@ from handbook.config import ENV_SITE_URL, load_settings  # noqa: E402
 from handbook.releases import CHANGELOG, Releases, load_releases, version_key  # noqa: E402
 from handbook.text import url_for  # noqa: E402
 
-__all__ = ["Tag", "release_tags", "publish", "mark_versioned_page"]
+__all__ = ["Tag", "release_tags", "publish", "mark_versioned_page", "archive_name", "read_archive", "StoreError"]
 
 ROOT = Path(__file__).resolve().parent.parent
 TAG_RE = re.compile(r"^v(\d+\.\d+\.\d+)$")
 NOINDEX = '<meta name="robots" content="noindex">'
+MANIFEST = "release.json"
 
 
 @dataclass(frozen=True)
 class Tag:
     version: str
     commit: str
+
+
+class StoreError(SystemExit):
+    """A stored archive that cannot be trusted: nothing is published."""
 
 
 def say(message: str) -> None:
@@ -71,28 +98,22 @@ def release_tags(repo: Path) -> list[Tag]:
     return sorted(tags, key=lambda t: version_key(t.version))
 
 
-def build_tag(repo: Path, tag: Tag, site_urls: list[str], cache: Path) -> list[Path]:
-    """The tag's site at each address, built by the tag's own ``dev.py build`` (or taken from the cache)."""
-    keys = [f"{tag.version}-{tag.commit}-{hashlib.sha256(url.encode()).hexdigest()[:12]}" for url in site_urls]
-    wanted = []
-    for url, key in zip(site_urls, keys):
-        if (cache / key / "index.html").exists():
-            say(f"{tag.version} at {url}: built before, from {tag.commit[:12]} (in the cache)")
-        else:
-            wanted.append((url, cache / key))
-    if not wanted:
-        return [cache / key for key in keys]
+# Building a release from its tag --------------------------------------------------------------------
+
+def build_tag(repo: Path, tag: Tag, builds: list[tuple[str, Path]]) -> None:
+    """The tag's site built at each address into its folder, by the tag's own ``dev.py build``."""
     with tempfile.TemporaryDirectory(prefix=f"release-{tag.version}-") as tmp:
         tree = Path(tmp) / "tree"
         tree.mkdir()
         archive = subprocess.run(["git", "archive", "--format=tar", tag.commit], cwd=repo, check=True, capture_output=True).stdout
         subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
         _reuse_bootstrap(tree)
-        for url, dest in wanted:
+        # A release whose dev.py makes the books (0.3.0 on) publishes its PDF, EPUB and offline copy too.
+        books = ["--books"] if '"--books"' in (tree / "dev.py").read_text(encoding="utf-8") else []
+        for url, dest in builds:
             target = Path(tmp) / "site"
             say(f"{tag.version} at {url}: building {tag.commit[:12]} with its own dev.py and lock file")
-            # A release whose dev.py makes the books (0.3.0 on) publishes its PDF, EPUB and offline copy too.
-            books = ["--books"] if '"--books"' in (tree / "dev.py").read_text(encoding="utf-8") else []
+            started = time.monotonic()
             result = subprocess.run([_python(), "dev.py", "build", *books, "-d", str(target)], cwd=tree,
                                     env=_clean_env() | {ENV_SITE_URL: url})
             if result.returncode != 0:
@@ -103,11 +124,10 @@ def build_tag(repo: Path, tag: Tag, site_urls: list[str], cache: Path) -> list[P
             if canonical is None or not canonical.group(1).startswith(url):
                 raise SystemExit(f"publish: release {tag.version} did not take its address from {ENV_SITE_URL} "
                                  f"(its home page's canonical link is {canonical.group(1) if canonical else 'missing'}).")
-            if dest.exists():
-                shutil.rmtree(dest)
+            shutil.rmtree(dest, ignore_errors=True)
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(target), dest)
-    return [cache / key for key in keys]
+            say(f"{tag.version} at {url}: built in {time.monotonic() - started:.0f} s")
 
 
 def _reuse_bootstrap(tree: Path) -> None:
@@ -132,6 +152,99 @@ def _clean_env() -> dict[str, str]:
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
     return env
 
+
+# The store of release archives ----------------------------------------------------------------------
+
+def archive_name(version: str) -> str:
+    return f"handbook-site-{version}.tar.gz"
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_archive(site: Path, tag: Tag, address: str, store: Path) -> Path:
+    """Pack a release's built site into ``store``: the same files always give the same bytes."""
+    manifest = {"version": tag.version, "commit": tag.commit, "address": address}
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as zipped, \
+            tarfile.open(fileobj=zipped, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        _add(tar, MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())
+        for path in sorted(site.rglob("*")):
+            name = "site/" + path.relative_to(site).as_posix()
+            if path.is_symlink() or not (path.is_file() or path.is_dir()):
+                raise SystemExit(f"publish: {name} in release {tag.version}'s build is not a plain file or folder; "
+                                 "a release archive holds nothing else.")
+            _add(tar, name, path.read_bytes() if path.is_file() else None)
+    store.mkdir(parents=True, exist_ok=True)
+    archive = store / archive_name(tag.version)
+    partial = archive.with_name(archive.name + ".partial")
+    partial.write_bytes(buffer.getvalue())
+    digest = hashlib.sha256(buffer.getvalue()).hexdigest()
+    (store / f"{archive.name}.sha256").write_text(f"{digest}  {archive.name}\n", encoding="utf-8")
+    partial.replace(archive)
+    say(f"{tag.version}: stored as {archive.name} (sha256 {digest})")
+    return archive
+
+
+def _add(tar: tarfile.TarFile, name: str, data: bytes | None) -> None:
+    info = tarfile.TarInfo(name)
+    info.mtime, info.uname, info.gname = 0, "", ""
+    if data is None:
+        info.type, info.mode = tarfile.DIRTYPE, 0o755
+        tar.addfile(info)
+    else:
+        info.size, info.mode = len(data), 0o644
+        tar.addfile(info, io.BytesIO(data))
+
+
+def read_archive(store: Path, tag: Tag, address: str) -> Path | None:
+    """The release's archive in ``store`` once checked, or ``None`` when the store has none."""
+    archive = store / archive_name(tag.version)
+    if not archive.exists():
+        return None
+    where = str(archive)
+    checksum = archive.with_name(archive.name + ".sha256")
+    if not checksum.exists():
+        raise StoreError(f"publish: {where} has no {checksum.name} beside it, so it cannot be checked. "
+                         "Nothing was published. Fetch both, or remove the archive to build the release again from its tag.")
+    expected = checksum.read_text(encoding="utf-8").split()
+    actual = sha256_of(archive)
+    if not expected or expected[0] != actual:
+        raise StoreError(f"publish: {where}: its sha256 is {actual}, but {checksum.name} records "
+                         f"{expected[0] if expected else 'nothing'}. The archive was changed or damaged; nothing was published.")
+    with tarfile.open(archive, "r:gz") as tar:
+        for member in tar.getmembers():
+            if member.name != MANIFEST and not (member.name.startswith("site/") and ".." not in member.name.split("/")):
+                raise StoreError(f"publish: {where} holds '{member.name}', outside site/; nothing was published.")
+            if not (member.isfile() or member.isdir()):
+                raise StoreError(f"publish: {where} holds '{member.name}', which is not a plain file or folder; "
+                                 "nothing was published.")
+        try:
+            manifest = json.loads(tar.extractfile(MANIFEST).read())  # type: ignore[union-attr]
+        except (KeyError, ValueError) as error:
+            raise StoreError(f"publish: {where} has no readable {MANIFEST} ({error}); nothing was published.") from None
+    differences = [f"its {field} is {manifest.get(field)!r}, not {want!r}" for field, want
+                   in (("version", tag.version), ("commit", tag.commit), ("address", address)) if manifest.get(field) != want]
+    if differences:
+        moved = " If the site has moved, remove the stored archives to build the releases again." if differences[-1].startswith("its address") else ""
+        raise StoreError(f"publish: {where} is not release {tag.version} as tag v{tag.version} makes it: "
+                         f"{'; '.join(differences)}. Nothing was published.{moved}")
+    return archive
+
+
+def unpack(archive: Path, dest: Path) -> None:
+    """The stored site of a checked archive into ``dest``."""
+    with tempfile.TemporaryDirectory() as tmp, tarfile.open(archive, "r:gz") as tar:
+        tar.extractall(tmp, members=[m for m in tar.getmembers() if m.name.startswith("site/")], filter="data")
+        shutil.move(str(Path(tmp) / "site"), dest)
+
+
+# What depends on later releases, added when the site is put together ------------------------------------
 
 def newest_releases(repo: Path, tag: Tag) -> Releases:
     """The releases as the newest release's changelog records them."""
@@ -181,8 +294,26 @@ def old_version_notice(version: str, releases: Releases, latest: str, base: str,
             f"{where}.{since}</p></div>")
 
 
-def publish(repo: Path, out: Path, cache: Path | None = None) -> list[Tag]:
-    """Build every release into ``out/v/<version>/`` and the newest into ``out/``."""
+def mark_release(target: Path, tag: Tag, latest: Tag, releases: Releases, base: str, plain: Path) -> None:
+    """A release's copy under ``v/`` made fit for citing: no sitemap, ``noindex``, and on earlier releases the notice."""
+    for name in ("sitemap.xml", "sitemap.xml.gz"):  # only the plain addresses are for search engines
+        (target / name).unlink(missing_ok=True)
+    for page in target.rglob("*.html"):
+        rel = page.relative_to(target).as_posix()
+        path = "" if rel == "index.html" else rel.removesuffix("index.html")
+        notice = None
+        if tag != latest and rel != "404.html":
+            notice = old_version_notice(tag.version, releases, latest.version, base, path, (plain / rel).exists())
+        # Bytes in, bytes out: nothing but the insertions changes (no newline or encoding is rewritten).
+        page.write_bytes(mark_versioned_page(page.read_bytes().decode("utf-8"), notice).encode("utf-8"))
+
+
+# Putting the site together ------------------------------------------------------------------------------
+
+def publish(repo: Path, out: Path | None, store: Path | None = None, new_archives: Path | None = None) -> list[Tag]:
+    """Every release into ``out/v/<version>/`` (from ``store`` when it has it) and the newest into ``out/``.
+
+    With ``out`` ``None``, only the archives missing from the store are made."""
     tags = release_tags(repo)
     if not tags:
         raise SystemExit("publish: there is no release tag yet. Tag the commit of each release, e.g. "
@@ -190,46 +321,73 @@ def publish(repo: Path, out: Path, cache: Path | None = None) -> list[Tag]:
     base = load_settings(repo).site_url
     base = base if base.endswith("/") else base + "/"
     latest = tags[-1]
-    releases = newest_releases(repo, latest)
-    own_cache = cache is None
-    cache = cache if cache is not None else Path(tempfile.mkdtemp(prefix="releases-"))
+    own_store = store is None
+    store = store if store is not None else Path(tempfile.mkdtemp(prefix="releases-"))
     try:
-        if out.exists():
-            shutil.rmtree(out)
-        builds = {tag: build_tag(repo, tag, ([base] if tag == latest else []) + [f"{base}v/{tag.version}/"], cache)
-                  for tag in tags}
-        shutil.copytree(builds[latest][0], out)
-        unlinked = sorted(page.parent.relative_to(out).as_posix() + "/" for page in out.rglob("index.html")
-                          if "This page is not in a release yet" in page.read_text(encoding="utf-8"))
-        if unlinked:
-            say(f"warning: no changelog entry up to {latest.version} links {', '.join(unlinked)}, so these pages offer "
-                "no permanent link (they are still published under v/, as every page of the release is).")
-        for tag in tags:
-            target = out / "v" / tag.version
-            shutil.copytree(builds[tag][-1], target)
-            for name in ("sitemap.xml", "sitemap.xml.gz"):  # only the plain addresses are for search engines
-                (target / name).unlink(missing_ok=True)
-            for page in target.rglob("*.html"):
-                rel = page.relative_to(target).as_posix()
-                path = "" if rel == "index.html" else rel.removesuffix("index.html")
-                notice = None
-                if tag != latest and rel != "404.html":
-                    notice = old_version_notice(tag.version, releases, latest.version, base, path, (out / rel).exists())
-                page.write_text(mark_versioned_page(page.read_text(encoding="utf-8"), notice), encoding="utf-8")
+        # Every stored archive is checked before anything is built: a bad one stops the run at once.
+        stored = {tag: read_archive(store, tag, f"{base}v/{tag.version}/") for tag in tags}
+        for tag, archive in stored.items():
+            if archive is not None:
+                say(f"{tag.version}: from the store ({archive.name}, sha256 checked), not built")
+        with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
+            plain = Path(tmp) / "plain"
+            for tag in tags:
+                builds = [] if stored[tag] is not None else [(f"{base}v/{tag.version}/", Path(tmp) / tag.version)]
+                if tag == latest and out is not None:
+                    builds.insert(0, (base, plain))
+                if builds:
+                    build_tag(repo, tag, builds)
+                if stored[tag] is None:
+                    stored[tag] = write_archive(Path(tmp) / tag.version, tag, f"{base}v/{tag.version}/", store)
+                    if new_archives is not None:
+                        new_archives.mkdir(parents=True, exist_ok=True)
+                        for made in (stored[tag], stored[tag].with_name(stored[tag].name + ".sha256")):
+                            shutil.copy2(made, new_archives / made.name)
+                    shutil.rmtree(Path(tmp) / tag.version)
+            if out is None:
+                return tags
+            assemble(repo, out, plain, tags, stored, base)
     finally:
-        if own_cache:
-            shutil.rmtree(cache, ignore_errors=True)
+        if own_store:
+            shutil.rmtree(store, ignore_errors=True)
     say(f"published {', '.join(t.version for t in tags)} under {out}/v/, and {latest.version} at the plain addresses")
     return tags
 
 
+def assemble(repo: Path, out: Path, plain: Path, tags: list[Tag], stored: dict, base: str) -> None:
+    """The plain site, then each release's stored files under ``v/``, marked."""
+    latest = tags[-1]
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(plain, out)
+    unlinked = sorted(page.parent.relative_to(out).as_posix() + "/" for page in out.rglob("index.html")
+                      if "This page is not in a release yet" in page.read_text(encoding="utf-8"))
+    if unlinked:
+        say(f"warning: no changelog entry up to {latest.version} links {', '.join(unlinked)}, so these pages offer "
+            "no permanent link (they are still published under v/, as every page of the release is).")
+    releases = newest_releases(repo, latest)
+    for tag in tags:
+        target = out / "v" / tag.version
+        target.parent.mkdir(parents=True, exist_ok=True)
+        unpack(stored[tag], target)
+        mark_release(target, tag, latest, releases, base, out)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python3 dev.py publish", description=__doc__.split("\n\n")[0])
     parser.add_argument("-d", "--site-dir", type=Path, default=ROOT / "site", help="where to write the site (default: site/)")
-    parser.add_argument("--cache", type=Path, help="a folder that keeps each release's build between runs")
+    parser.add_argument("--store", type=Path, help="the folder of release archives: each release found there is not "
+                        "built again, and each release built is added to it (default: a temporary folder)")
+    parser.add_argument("--new-archives", type=Path, metavar="DIR",
+                        help="also copy the archives this run made (with their .sha256) into DIR, to attach to their releases")
+    parser.add_argument("--archives-only", action="store_true",
+                        help="only make the archives missing from the store; publish no site")
     parser.add_argument("--repo", type=Path, default=ROOT, help="the git repository whose tags are published")
     args = parser.parse_args(argv)
-    publish(args.repo.resolve(), args.site_dir.resolve(), args.cache.resolve() if args.cache else None)
+    if args.archives_only and args.store is None:
+        parser.error("--archives-only needs --store DIR, where the archives are kept")
+    publish(args.repo.resolve(), None if args.archives_only else args.site_dir.resolve(),
+            args.store.resolve() if args.store else None, args.new_archives.resolve() if args.new_archives else None)
     return 0
 
 

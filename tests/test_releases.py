@@ -2,21 +2,29 @@
 
 A copy of the project becomes a git repository with two release tags, v0.1.0 and v0.2.0, whose
 advocacy page says different things. ``scripts/publish.py`` (``python3 dev.py publish``) builds
-each tag with its own dev.py and lock file; the result is served over HTTP and read as a reader
-would, following the links the pages give. The changelog's checks are tested without a build.
+each tag once, with its own dev.py and lock file, into an archive kept in a store (a folder here,
+the GitHub release's assets in the deploy); publishing 0.2.0 builds 0.2.0 alone and takes 0.1.0
+from the store, byte for byte. The result is served over HTTP and read as a reader would,
+following the links the pages give. A stored archive that is not the release stops the deploy.
+The changelog's checks are tested without a build.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import http.server
+import io
 import re
+import shutil
 import subprocess
 import sys
+import tarfile
 import threading
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -30,6 +38,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from handbook.pages import FrontMatter  # noqa: E402
 from handbook.releases import load_releases, release_base  # noqa: E402
+
+import publish  # noqa: E402
+from publish import NOINDEX  # noqa: E402
 
 OLD = "In this release, advocacy is described as speaking up with people, never for them."
 NEW = "In this release, advocacy is described as people speaking for themselves wherever they can."
@@ -59,9 +70,30 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@dataclass(frozen=True)
+class Published:
+    base: str  # the address the site is served at
+    first: str  # what publishing said when 0.1.0 was tagged
+    second: str  # what publishing said when 0.2.0 was tagged
+    store: Path  # the release archives (standing in for the assets of the GitHub releases)
+    site: Path
+    new_archives: Path  # what the second run made, for the deploy to attach to the releases
+    stored_010: str  # the sha256 of 0.1.0's archive when it was made
+
+
+def _publish(repo: Path, base: str, store: Path, *args: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, str(ROOT / "scripts/publish.py"), "--repo", str(repo), "--store", str(store), *args]
+    return subprocess.run(command, env=ENV | {"HANDBOOK_SITE_URL": base}, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=900)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """The two releases published and served; yields (base URL, publish output)."""
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
+    """Two releases, each built once when it is tagged, published as the deploy publishes them, and served."""
     tmp = tmp_path_factory.mktemp("releases")
     repo = copy_project(tmp / "repo")
     changelog = repo / "docs/about/changelog.md"
@@ -78,6 +110,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "Release 0.1.0")
     _git(repo, "tag", "v0.1.0")
+    site, store = tmp / "site", tmp / "store"
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    # 0.1.0 is tagged: its archive is made once, from its tag, by the code the deploy runs.
+    first = _publish(repo, base, store, "--archives-only")
+    assert first.returncode == 0, first.stdout
+    stored_010 = _sha256(store / "handbook-site-0.1.0.tar.gz")
     # Release 0.2.0: the advocacy page changes, and the 0.2.0 entry says so.
     changelog.write_text(current.replace(ENTRY_020 + "\n", ENTRY_020 + "\n\n- The [advocacy](../roles/advocacy.md) page "
                                          "describes advocacy anew.\n", 1), encoding="utf-8")
@@ -85,23 +124,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     _say_on_advocacy(repo, NEW)
     _git(repo, "commit", "-q", "-am", "Release 0.2.0")
     _git(repo, "tag", "-a", "v0.2.0", "-m", "Version 0.2.0")  # annotated, as a release on GitHub makes it
-    site = tmp / "site"
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    cache = tmp / "cache"
-    command = [sys.executable, str(ROOT / "scripts/publish.py"), "--repo", str(repo), "-d", str(site), "--cache", str(cache)]
-    result = subprocess.run(command, env=ENV | {"HANDBOOK_SITE_URL": base}, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, timeout=900)
-    assert result.returncode == 0, result.stdout
-    # A second deploy finds every release in the cache and builds nothing.
-    again = subprocess.run(command, env=ENV | {"HANDBOOK_SITE_URL": base}, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True, timeout=300)
-    assert again.returncode == 0 and "building" not in again.stdout, again.stdout
-    assert again.stdout.count("(in the cache)") == 3, again.stdout
+    # 0.2.0 is tagged: the deploy publishes every release, building only 0.2.0.
+    second = _publish(repo, base, store, "-d", str(site), "--new-archives", str(tmp / "new"))
+    assert second.returncode == 0, second.stdout
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield base, result.stdout
+        yield Published(base, first.stdout, second.stdout, store, site, tmp / "new", stored_010)
     finally:
         server.shutdown()
         server.server_close()
@@ -116,14 +145,132 @@ def article_text(html: BeautifulSoup) -> str:
     return " ".join(html.select_one("article").get_text(" ").split())
 
 
-def test_each_release_was_built_from_its_own_tag(served: tuple[str, str]) -> None:
-    base, output = served
-    assert "0.1.0 at " + base + "v/0.1.0/: building" in output
-    assert "0.2.0 at " + base + ": building" in output and "0.2.0 at " + base + "v/0.2.0/: building" in output
+def test_each_release_is_built_once_from_its_own_tag(served: Published) -> None:
+    base = served.base
+    assert _built(served.first) == [f"0.1.0 at {base}v/0.1.0/"]
+    # Publishing release 0.2.0 builds 0.2.0 alone, at its own address and the plain one; 0.1.0 comes from the store.
+    assert _built(served.second) == [f"0.2.0 at {base}", f"0.2.0 at {base}v/0.2.0/"]
+    assert "0.1.0: from the store (handbook-site-0.1.0.tar.gz, sha256 checked), not built" in served.second
+    # The deploy attaches what it made, and only that, to the release.
+    assert sorted(p.name for p in served.new_archives.iterdir()) == ["handbook-site-0.2.0.tar.gz", "handbook-site-0.2.0.tar.gz.sha256"]
+    assert _sha256(served.new_archives / "handbook-site-0.2.0.tar.gz") == _sha256(served.store / "handbook-site-0.2.0.tar.gz")
 
 
-def test_the_old_release_still_shows_the_old_text(served: tuple[str, str]) -> None:
-    base, _ = served
+def _built(output: str) -> list[str]:
+    return re.findall(r"^publish: (.*): building [0-9a-f]{12} with its own dev.py and lock file$", output, flags=re.M)
+
+
+def _unmarked(page: bytes) -> bytes:
+    """A page under v/ without what the deploy adds: the noindex line and an earlier release's notice."""
+    text = page.decode("utf-8")
+    text = text.replace(f"  {NOINDEX}\n</head>", "</head>", 1)
+    return re.sub(r'<div class="admonition warning hb-old-version" role="note">.*?</p></div>', "", text, count=1,
+                  flags=re.S).encode("utf-8")
+
+
+@pytest.mark.parametrize("version", ["0.1.0", "0.2.0"])
+def test_a_release_comes_back_byte_for_byte_from_its_archive(served: Published, version: str) -> None:
+    archive = served.store / f"handbook-site-{version}.tar.gz"
+    if version == "0.1.0":  # made when 0.1.0 was tagged, never rewritten
+        assert _sha256(archive) == served.stored_010
+    assert (served.store / f"{archive.name}.sha256").read_text() == f"{_sha256(archive)}  {archive.name}\n"
+    published = served.site / "v" / version
+    with tarfile.open(archive) as tar:
+        stored = {m.name.removeprefix("site/"): tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()
+                  and m.name.startswith("site/")}
+    assert {"index.html", "roles/advocacy/index.html", "sitemap.xml"} <= stored.keys()
+    files = {p.relative_to(published).as_posix() for p in published.rglob("*") if p.is_file()}
+    assert files == stored.keys() - {"sitemap.xml", "sitemap.xml.gz"}  # only the plain site has a sitemap
+    notices = 0
+    for rel in sorted(files):
+        data = (published / rel).read_bytes()
+        if rel.endswith(".html"):
+            assert NOINDEX.encode() in data, rel
+            notices += b"hb-old-version" in data
+            data = _unmarked(data)
+        assert data == stored[rel], f"v/{version}/{rel} differs from the stored file"
+    assert notices == (len([f for f in files if f.endswith(".html")]) - 1 if version == "0.1.0" else 0)  # all but 404.html
+
+
+def _tamper(store: Path, tmp_path: Path, change: Callable[[Path], None]) -> Path:
+    copy = tmp_path / "store"
+    shutil.copytree(store, copy)
+    change(copy)
+    return copy
+
+
+def _rehash(archive: Path) -> None:
+    """What someone able to replace an asset could also do: record the new archive's own sha256."""
+    (archive.parent / f"{archive.name}.sha256").write_text(f"{_sha256(archive)}  {archive.name}\n")
+
+
+def _flip_a_byte(store: Path) -> None:
+    archive = store / "handbook-site-0.1.0.tar.gz"
+    data = bytearray(archive.read_bytes())
+    data[len(data) // 2] ^= 1
+    archive.write_bytes(bytes(data))
+
+
+def _swap_in_the_newer_release(store: Path) -> None:
+    shutil.copy(store / "handbook-site-0.2.0.tar.gz", store / "handbook-site-0.1.0.tar.gz")
+    _rehash(store / "handbook-site-0.1.0.tar.gz")
+
+
+def _add_a_link(store: Path) -> None:
+    archive = store / "handbook-site-0.1.0.tar.gz"
+    with tarfile.open(archive) as tar:
+        members = [(m, tar.extractfile(m).read() if m.isfile() else None) for m in tar.getmembers()]
+    with tarfile.open(archive, "w:gz") as tar:
+        for member, data in members:
+            tar.addfile(member, io.BytesIO(data) if data is not None else None)
+        link = tarfile.TarInfo("site/roles/advocacy/secret.txt")
+        link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        tar.addfile(link)
+    _rehash(archive)
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (_flip_a_byte, "handbook-site-0.1.0.tar.gz: its sha256 is "),
+    (_swap_in_the_newer_release, "handbook-site-0.1.0.tar.gz is not release 0.1.0 as tag v0.1.0 makes it: "
+                                 "its version is '0.2.0', not '0.1.0'; its commit is "),
+    (_add_a_link, "handbook-site-0.1.0.tar.gz holds 'site/roles/advocacy/secret.txt', which is not a plain file or folder"),
+    (lambda store: (store / "handbook-site-0.1.0.tar.gz.sha256").unlink(), "handbook-site-0.1.0.tar.gz has no "),
+])
+def test_a_stored_archive_that_is_not_the_release_stops_the_deploy_before_any_build(
+        served: Published, tmp_path: Path, change: Callable[[Path], None], expected: str) -> None:
+    store = _tamper(served.store, tmp_path, change)
+    repo = served.store.parent / "repo"
+    result = _publish(repo, served.base, store, "-d", str(tmp_path / "site"))
+    assert result.returncode == 1 and expected in result.stdout and "nothing was published" in result.stdout.lower(), result.stdout
+    assert "building" not in result.stdout and not (tmp_path / "site").exists()
+
+
+def test_archives_made_for_another_address_are_not_published_there(served: Published, tmp_path: Path) -> None:
+    moved = "https://handbook.example.org/"
+    result = subprocess.run([sys.executable, str(ROOT / "scripts/publish.py"), "--repo", str(served.store.parent / "repo"),
+                             "--store", str(served.store), "-d", str(tmp_path / "site")],
+                            env=ENV | {"HANDBOOK_SITE_URL": moved}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert result.returncode == 1 and "building" not in result.stdout, result.stdout
+    assert (f"handbook-site-0.1.0.tar.gz is not release 0.1.0 as tag v0.1.0 makes it: its address is "
+            f"'{served.base}v/0.1.0/', not '{moved}v/0.1.0/'. Nothing was published. If the site has moved, remove the "
+            "stored archives to build the releases again.") in result.stdout
+    assert not (tmp_path / "site").exists()
+
+
+def test_an_archive_is_the_same_bytes_whenever_it_is_made(tmp_path: Path) -> None:
+    site = tmp_path / "built"
+    (site / "roles").mkdir(parents=True)
+    (site / "index.html").write_text("<html></html>")
+    (site / "roles" / "data.json").write_bytes(b"{}")
+    tag = publish.Tag("0.1.0", "0" * 40)
+    first = publish.write_archive(site, tag, "https://example.org/h/v/0.1.0/", tmp_path / "a").read_bytes()
+    (site / "index.html").touch()  # a later build: the same files, made at another time
+    assert publish.write_archive(site, tag, "https://example.org/h/v/0.1.0/", tmp_path / "b").read_bytes() == first
+    assert publish.read_archive(tmp_path / "b", tag, "https://example.org/h/v/0.1.0/") == tmp_path / "b/handbook-site-0.1.0.tar.gz"
+
+
+def test_the_old_release_still_shows_the_old_text(served: Published) -> None:
+    base = served.base
     old = article_text(read(base + "v/0.1.0/roles/advocacy/"))
     assert OLD in old and NEW not in old
     for url in (base + "roles/advocacy/", base + "v/0.2.0/roles/advocacy/"):
@@ -131,8 +278,8 @@ def test_the_old_release_still_shows_the_old_text(served: tuple[str, str]) -> No
         assert NEW in new and OLD not in new, url
 
 
-def test_the_cite_box_links_the_permanent_address_of_the_text_read(served: tuple[str, str]) -> None:
-    base, _ = served
+def test_the_cite_box_links_the_permanent_address_of_the_text_read(served: Published) -> None:
+    base = served.base
     html = read(base + "roles/advocacy/")
     link = html.select_one("aside.hb-cite-box .hb-permalink a")
     assert link["href"] == link.get_text() == base + "v/0.2.0/roles/advocacy/"
@@ -144,8 +291,8 @@ def test_the_cite_box_links_the_permanent_address_of_the_text_read(served: tuple
     assert "This is the permanent address of version 0.2.0" in versioned.select_one(".hb-permalink").get_text()
 
 
-def test_a_page_links_its_earlier_versions_and_the_changelog_entries_that_changed_it(served: tuple[str, str]) -> None:
-    base, _ = served
+def test_a_page_links_its_earlier_versions_and_the_changelog_entries_that_changed_it(served: Published) -> None:
+    base = served.base
     url = base + "roles/advocacy/"
     html = read(url)
     earlier = html.select(".hb-earlier a")
@@ -163,8 +310,8 @@ def test_a_page_links_its_earlier_versions_and_the_changelog_entries_that_change
     assert [a.get_text() for a in origins.select(".hb-changes a")] == ["0.2.0 (1 December 2026, first published)"]
 
 
-def test_an_old_version_says_so_and_leads_to_the_latest(served: tuple[str, str]) -> None:
-    base, _ = served
+def test_an_old_version_says_so_and_leads_to_the_latest(served: Published) -> None:
+    base = served.base
     url = base + "v/0.1.0/roles/advocacy/"
     html = read(url)
     notice = html.select_one("article .hb-old-version")
@@ -183,8 +330,8 @@ def test_an_old_version_says_so_and_leads_to_the_latest(served: tuple[str, str])
     assert read(base + "v/0.2.0/roles/advocacy/").select_one(".hb-old-version") is None
 
 
-def test_search_engines_are_sent_to_the_plain_addresses(served: tuple[str, str]) -> None:
-    base, _ = served
+def test_search_engines_are_sent_to_the_plain_addresses(served: Published) -> None:
+    base = served.base
     for url, indexed in ((base + "roles/advocacy/", True), (base + "v/0.2.0/roles/advocacy/", False),
                          (base + "v/0.1.0/roles/advocacy/", False)):
         html = read(url)

@@ -59,6 +59,24 @@ def test_least_privilege() -> None:
     assert deploy["jobs"]["deploy"]["environment"]["name"] == "github-pages"
 
 
+def test_only_a_job_that_runs_no_repository_code_can_write_to_the_releases() -> None:
+    deploy = yaml.safe_load((ROOT / ".github/workflows/deploy.yml").read_text())
+    for name, job in deploy["jobs"].items():
+        if job.get("permissions", {}).get("contents") == "write":
+            assert name == "attach", name
+            assert not any("actions/checkout" in step.get("uses", "") or "dev.py" in step.get("run", "")
+                           for step in job["steps"]), "the job that can attach assets must run none of the repository's code"
+    attach = deploy["jobs"]["attach"]
+    assert attach["permissions"] == {"contents": "write"}
+    assert "gh release upload" in attach["steps"][-1]["run"] and "--clobber" not in attach["steps"][-1]["run"]
+    # The build job reuses the releases' archives: the token reaches the step that fetches them, never the releases' code.
+    steps = deploy["jobs"]["build"]["steps"]
+    publish = next(step for step in steps if "dev.py publish" in step.get("run", ""))
+    assert "--store releases" in publish["run"] and "GH_TOKEN" not in publish.get("env", {})
+    fetch = next(step for step in steps if "gh release download" in step.get("run", ""))
+    assert steps.index(fetch) < steps.index(publish) and "dev.py" not in fetch["run"]
+
+
 def test_ci_runs_the_readme_commands() -> None:
     readme = (ROOT / "README.md").read_text()
     assert "python3 dev.py test" in readme and "python3 dev.py serve" in readme
