@@ -11,8 +11,8 @@ home page (``docs/index.md``) of the small fixture site of tests/conftest.py. Be
 The page goes through the handbook's real entry points, in the order MkDocs calls them:
 ``define_env`` (every problem of the site said), ``on_pre_page_macros`` (the gate and the
 macros), ``on_post_page_macros`` (the dates under the title), then Python-Markdown with the
-fixture site's extensions (the handbook's own among them: the references, the definitions and
-the sanitiser). Every page of the fixture site is rendered, as the build renders each.
+fixture site's extensions and those MkDocs always adds (the handbook's own among them: the
+references, the definitions and the sanitiser). Every page of the fixture site is rendered, as the build renders each.
 
 A case whose output differs fails with a diff; a case with neither file fails. To write or
 update the files after a change meant to alter them, run
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -61,11 +62,16 @@ class _Env:
         self.macros[name] = func
 
 
+#: The extensions MkDocs always adds to those mkdocs.yml names (mkdocs/config/defaults.py).
+MKDOCS_BUILTINS = ["toc", "tables", "fenced_code"]
+
+
 def _extensions() -> tuple[list[str], dict[str, dict]]:
-    names, configs = [], {}
+    names, configs = list(MKDOCS_BUILTINS), {}
     for item in CONFIG["markdown_extensions"]:
         name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
-        names.append(name)
+        if name not in names:
+            names.append(name)
         if options:
             configs[name] = options
     return names, configs
@@ -102,15 +108,15 @@ def _compare(path: Path, actual: str) -> None:
     expected = path.read_text(encoding="utf-8")
     if actual != expected:
         diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), str(path.name), "now", n=2))
-        pytest.fail(f"{path.relative_to(ROOT)} differs from what the handbook makes of the case now "
+        pytest.fail(f"{path.name} differs from what the handbook makes of the case now "
                     f"(if the change is meant, HANDBOOK_UPDATE_GOLDEN=1 writes it):\n{diff[:8000]}")
 
 
-def run_case(name: str, tmp_path: Path) -> None:
+def run_case(name: str, tmp_path: Path, cases: Path = CASES) -> None:
     mini = MiniSite(tmp_path / "mini")
-    mini.write("index.md", (CASES / f"{name}.md").read_text(encoding="utf-8"))
+    mini.write("index.md", (cases / f"{name}.md").read_text(encoding="utf-8"))
     pages, lines = render_site(mini.path)
-    messages, html = CASES / f"{name}.txt", CASES / f"{name}.html"
+    messages, html = cases / f"{name}.txt", cases / f"{name}.html"
     if not messages.exists() and not html.exists():
         if not UPDATE:
             pytest.fail(f"tests/cases/{name}.md has no expected output ({name}.txt or {name}.html). Write it with "
@@ -135,3 +141,20 @@ def test_every_expected_output_has_its_case() -> None:
     cases = {p.stem for p in CASES.glob("*.md")}
     assert sorted(p.name for p in CASES.iterdir() if p.suffix in (".txt", ".html") and p.stem not in cases) == []
     assert len(cases) >= 20
+
+
+def test_a_missing_or_different_expected_output_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deleted golden file fails (it is never written back silently), and so does a changed one, with a diff."""
+    monkeypatch.setattr(sys.modules[__name__], "UPDATE", False)
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "x.md").write_text((CASES / "unknown-citation-key.md").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(pytest.fail.Exception, match="has no expected output"):
+        run_case("x", tmp_path / "a", cases)
+    assert sorted(p.name for p in cases.iterdir()) == ["x.md"]
+    expected = (CASES / "unknown-citation-key.txt").read_text(encoding="utf-8")
+    (cases / "x.txt").write_text(expected.replace("rogers1957", "rogers1958"), encoding="utf-8")
+    with pytest.raises(pytest.fail.Exception, match=r"(?s)x.txt differs.*-docs/index.md:12: .*'rogers1958'.*\+docs/index.md:12: .*'rogers1957'"):
+        run_case("x", tmp_path / "b", cases)
+    (cases / "x.txt").write_text(expected, encoding="utf-8")
+    run_case("x", tmp_path / "c", cases)
