@@ -57,8 +57,6 @@ def shared(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], di
     return json.loads(done.read_text(encoding="utf-8"))
 
 
-
-
 def _start_site_build(factory: pytest.TempPathFactory) -> None:
     """Start building the site in the background, once per run (the first worker to collect starts it)."""
     base = run_folder(factory)
@@ -66,7 +64,7 @@ def _start_site_build(factory: pytest.TempPathFactory) -> None:
         if (base / "site.started").exists() or (base / "site.json").exists():
             return
         (base / "site.started").write_text(str(os.getpid()), encoding="utf-8")
-        log = open(base / "site.log", "w", encoding="utf-8")  # noqa: SIM115 - the build writes it after we return
+        log = open(base / "site.log", "w", encoding="utf-8")  # the build's child writes to it; our handle is closed below
         _BACKGROUND.append(subprocess.Popen(
             [sys.executable, "-c", _BUILD_AND_RECORD, str(BIN / "mkdocs"), str(ROOT), str(base / "site")],
             cwd=ROOT, env=ENV, stdout=log, stderr=subprocess.STDOUT, text=True))
@@ -88,17 +86,19 @@ _BACKGROUND: list[subprocess.Popen] = []
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that read the built handbook are marked ``site`` (the quick path leaves them out),
-    and its build starts at once in the background when any selected test will read it."""
+    """Tests that read the built handbook are marked ``site`` (the quick path leaves them out), and the
+    tests of a module with a module-scoped fixture are kept on one worker."""
     for item in items:
         if "site" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.site)
         if _uses_module_fixture(item):  # `--dist loadgroup`: the module's tests share one worker, and its fixture
             item.add_marker(pytest.mark.xdist_group(item.module.__name__ if hasattr(item, "module") else item.nodeid))
-    markexpr = config.getoption("markexpr", "") or ""
-    wanted = [i for i in items if "site" in getattr(i, "fixturenames", ())]
-    if wanted and "not site" not in markexpr and not config.getoption("collectonly"):
-        _start_site_build(config._tmp_path_factory)  # type: ignore[attr-defined]
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Once the tests are chosen (-k, -m): if any reads the built handbook, its build starts now, in the background."""
+    if any("site" in getattr(i, "fixturenames", ()) for i in session.items) and not session.config.getoption("collectonly"):
+        _start_site_build(session.config._tmp_path_factory)  # type: ignore[attr-defined]
 
 
 def _uses_module_fixture(item: pytest.Item) -> bool:
