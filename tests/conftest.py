@@ -86,26 +86,16 @@ _BACKGROUND: list[subprocess.Popen] = []
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that read the built handbook are marked ``site`` (the quick path leaves them out), and the
-    tests of a module with a module-scoped fixture are kept on one worker."""
+    """Tests that read the built handbook are marked ``site``: the quick path leaves them out."""
     for item in items:
         if "site" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.site)
-        if _uses_module_fixture(item):  # `--dist loadgroup`: the module's tests share one worker, and its fixture
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__ if hasattr(item, "module") else item.nodeid))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Once the tests are chosen (-k, -m): if any reads the built handbook, its build starts now, in the background."""
     if any("site" in getattr(i, "fixturenames", ()) for i in session.items) and not session.config.getoption("collectonly"):
         _start_site_build(session.config._tmp_path_factory)  # type: ignore[attr-defined]
-
-
-def _uses_module_fixture(item: pytest.Item) -> bool:
-    """Whether the test uses a module-scoped fixture (made once per module and worker: a published
-    release, an open search page), so that its module's tests are best run on one worker."""
-    info = getattr(item, "_fixtureinfo", None)
-    return info is not None and any(defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values())
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
