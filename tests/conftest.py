@@ -84,11 +84,15 @@ Path(out + ".json.part").rename(out + ".json")
 _BACKGROUND: list[subprocess.Popen] = []
 
 
+#: Fixtures that build the whole handbook: the site, its books, Zensical's build, releases published (test_releases.py).
+WHOLE_SITE = {"site", "books", "zensical_site", "served"}
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that read the built handbook are marked ``site``: the quick path leaves them out."""
+    """Tests that need the handbook built whole are marked ``site``: the quick path leaves them out."""
     for item in items:
-        if "site" in getattr(item, "fixturenames", ()):
+        if WHOLE_SITE & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.site)
 
 
