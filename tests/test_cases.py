@@ -13,7 +13,8 @@ The page goes through the handbook's real entry points, in the order MkDocs call
 ``define_env`` (every problem of the site said), ``on_pre_page_macros`` (the gate and the
 macros), ``on_post_page_macros`` (the dates under the title), then Python-Markdown with the
 fixture site's extensions and those MkDocs always adds (the handbook's own among them: the
-references, the definitions and the sanitiser). Every page of the fixture site is rendered, as the build renders each.
+references, the definitions and the sanitiser). Every page of the fixture site is rendered,
+as the build renders each.
 
 A case whose output differs fails with a diff; a case with neither file fails. To write or
 update the files after a change meant to alter them, run
@@ -80,8 +81,24 @@ def _extensions() -> tuple[list[str], dict[str, dict]]:
     return names, configs
 
 
+#: What the macros module keeps between pages in handbook.site: put back after each case, so that
+#: nothing later in the same worker sees a case's handbook.
+_STATE = ("CURRENT", "CURRENT_PAGE", "ENGINE", "DIRECTORY_URLS", "REPORTED_FOR", "PUBLISHED")
+
+
 def render_site(project: Path) -> tuple[dict[str, str], list[str]]:
     """Each page's HTML (by its path under docs/) and every line the build says, in order."""
+    saved = {name: getattr(site_module, name) for name in _STATE}
+    try:
+        return _render_site(project)
+    finally:
+        for name, value in saved.items():
+            setattr(site_module, name, value)
+        site_module.REPORTED.clear()
+        site_module.REPORTED_PROBLEMS.clear()
+
+
+def _render_site(project: Path) -> tuple[dict[str, str], list[str]]:
     env = _Env(project)
     site_module.REPORTED_FOR = None
     macros.define_env(env)  # says every problem of the site; raises mkdocs' Abort for a file it cannot read
