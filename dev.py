@@ -3,7 +3,8 @@
 
     python3 dev.py serve          preview the site at http://127.0.0.1:8000/ (live reload; a save rebuilds
                                   the saved page in about a second; --full rebuilds every page)
-    python3 dev.py test [args]    run the whole test suite (args go to pytest)
+    python3 dev.py test [args]    run the whole test suite on every core, slowest tests listed (args go to pytest;
+                                  --quick: the quick path, a few minutes, without browser tests, books and whole-site build)
     python3 dev.py build          build the site strictly into site/ (--books: also the PDF, EPUB and offline
                                   copy of the whole handbook, named with the version, into site/downloads/;
                                   HANDBOOK_ENGINE=zensical: the site built with Zensical)
@@ -167,7 +168,7 @@ def node_modules() -> None:
 
 COMMANDS = {
     "serve": "preview the site at http://127.0.0.1:8000/, rebuilt about a second after you save",
-    "test": "run the whole test suite (other arguments go to pytest, e.g. -k search)",
+    "test": "run the whole test suite on every core (other arguments go to pytest, e.g. -k search)",
     "build": "build the site strictly into site/ (other arguments go to mkdocs build, e.g. -d DIR)",
     "check": "check pages without building the site (other arguments: pages to check, --no-spelling)",
     "new": "create a new page from the template (other arguments go to scripts/new_page.py)",
@@ -186,6 +187,9 @@ def parser() -> argparse.ArgumentParser:
     commands = {name: sub.add_parser(name, help=text, description=text) for name, text in COMMANDS.items()}
     commands["serve"].add_argument("--full", action="store_true", help="rebuild every page after a save (slower), not only the saved one")
     commands["serve"].add_argument("--port", type=int, default=8000, help="the local port to serve on (default: 8000)")
+    commands["test"].add_argument("--quick", action="store_true",
+                                  help="the quick path (a few minutes): without the browser tests, the books, and the tests that read "
+                                       "the whole handbook built (README: Tests)")
     commands["build"].add_argument("--books", action="store_true", help="also make the PDF, EPUB and offline copy into site/downloads/")
     what = commands["bench"].add_mutually_exclusive_group()
     what.add_argument("--build-only", action="store_true", help="build cost against plain Material and the preview's reload time only")
@@ -220,10 +224,7 @@ def main(argv: list[str]) -> int:
         env = sync()
         return run(VENV / "bin" / "python", "scripts/new_page.py", *args, env=env, check=False)
     if command == "test":
-        system_packages()
-        env = sync()
-        node_modules()
-        return run(VENV / "bin" / "python", "-m", "pytest", *args, env=env, check=False)
+        return test(options, args)
     if command == "publish":
         env = sync()
         return run(VENV / "bin" / "python", "scripts/publish.py", *args, env=env, check=False)
@@ -246,6 +247,37 @@ def serve(options: argparse.Namespace, args: list[str]) -> int:
     sys.stdout.flush()
     os.chdir(ROOT)
     os.execve(cmd[0], cmd, env)  # does not return
+
+
+#: What the quick path leaves out (README: Tests): markers given in pyproject.toml and tests/conftest.py.
+QUICK = "not browser and not slow and not site"
+
+
+def pytest_args(options: argparse.Namespace, args: list[str]) -> list[str]:
+    """pytest's arguments: on every core (tests/conftest.py shares the built sites between the workers),
+    with the slowest tests reported, unless the arguments given say otherwise. Each module's tests
+    run on one worker, so that a module's own fixture (a published release, an open search page)
+    is made once (`--dist loadscope`; `loadgroup` does not group under pytest 9.2: pytest-xdist#1386)."""
+    given = " ".join(args)
+    extra = []
+    if "no:xdist" not in given and not any(a == "--numprocesses" or a.startswith(("-n", "--numprocesses=")) for a in args):
+        extra += ["-n", "auto", "--dist", "loadscope"]
+    if "--durations" not in given:
+        extra += ["--durations=30"]
+    if options.quick:
+        if "-m" in args:  # the reader's own selection, within the quick path
+            at = args.index("-m") + 1
+            args = [*args[:at], f"({args[at]}) and {QUICK}", *args[at + 1:]] if at < len(args) else args
+        else:
+            extra += ["-m", QUICK]
+    return [*extra, *args]
+
+
+def test(options: argparse.Namespace, args: list[str]) -> int:
+    system_packages()
+    env = sync()
+    node_modules()
+    return run(VENV / "bin" / "python", "-m", "pytest", *pytest_args(options, args), env=env, check=False)
 
 
 def build(options: argparse.Namespace, args: list[str]) -> int:

@@ -1,4 +1,11 @@
-"""Shared fixtures: the built site (built once per test run) and small throwaway sites."""
+"""Shared fixtures: the built site (built once per test run, shared by every worker) and small throwaway sites.
+
+`python3 dev.py test` runs the suite on every core (pytest-xdist). What is expensive to make
+(the handbook built, its books, the Zensical build) is made once per run, in the run's own
+temporary folder, by whichever worker needs it first, while the others wait for it under a
+file lock (:func:`shared`). The site's build starts in the background as soon as the tests
+are collected, so the workers run the tests that need no built site while it is made.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +17,13 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -28,13 +37,92 @@ def run_mkdocs(project: Path, out: Path, *extra: str) -> subprocess.CompletedPro
     )
 
 
+def run_folder(factory: pytest.TempPathFactory) -> Path:
+    """This run's temporary folder, the same for every worker (under xdist each has a folder of its own in it)."""
+    base = factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def shared(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], dict]) -> dict:
+    """What ``make(folder)`` made, made once per run whichever worker asks first; the others wait for it.
+
+    ``make`` fills the empty ``folder`` and returns what to tell every worker (JSON): its result is
+    kept beside the folder, so a failure is reported to each worker that needed it, not made again."""
+    folder = run_folder(factory) / name
+    done = folder.with_name(name + ".json")
+    with FileLock(str(folder) + ".lock"):
+        if not done.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            done.write_text(json.dumps(make(folder)), encoding="utf-8")
+    return json.loads(done.read_text(encoding="utf-8"))
+
+
+def _start_site_build(factory: pytest.TempPathFactory) -> None:
+    """Start building the site in the background, once per run (the first worker to collect starts it)."""
+    base = run_folder(factory)
+    with FileLock(str(base / "site") + ".lock"):
+        if (base / "site.started").exists() or (base / "site.json").exists():
+            return
+        (base / "site.started").write_text(str(os.getpid()), encoding="utf-8")
+        log = open(base / "site.log", "w", encoding="utf-8")  # the build's child writes to it; our handle is closed below
+        _BACKGROUND.append(subprocess.Popen(
+            [sys.executable, "-c", _BUILD_AND_RECORD, str(BIN / "mkdocs"), str(ROOT), str(base / "site")],
+            cwd=ROOT, env=ENV, stdout=log, stderr=subprocess.STDOUT, text=True))
+        log.close()
+
+
+#: Run by the background build: mkdocs, then its exit code and output recorded where :func:`site` reads them.
+_BUILD_AND_RECORD = """
+import json, subprocess, sys
+from pathlib import Path
+mkdocs, root, out = sys.argv[1:]
+result = subprocess.run([mkdocs, "build", "-f", root + "/mkdocs.yml", "-d", out], cwd=root,
+                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
+Path(out + ".json.part").write_text(json.dumps({"returncode": result.returncode, "output": result.stdout}))
+Path(out + ".json.part").rename(out + ".json")
+"""
+_BACKGROUND: list[subprocess.Popen] = []
+
+
+#: Fixtures that build the whole handbook: the site, its books, Zensical's build, releases published (test_releases.py).
+WHOLE_SITE = {"site", "books", "zensical_site", "served"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that need the handbook built whole are marked ``site``: the quick path leaves them out."""
+    for item in items:
+        if WHOLE_SITE & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.site)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Once the tests are chosen (-k, -m): if any reads the built handbook, its build starts now, in the background."""
+    if any("site" in getattr(i, "fixturenames", ()) for i in session.items) and not session.config.getoption("collectonly"):
+        _start_site_build(session.config._tmp_path_factory)  # type: ignore[attr-defined]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A background build another worker may still wait for is finished, unless the run was stopped."""
+    for process in _BACKGROUND:
+        if exitstatus == pytest.ExitCode.INTERRUPTED:
+            process.kill()
+        process.wait()
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The handbook built strictly, as `python3 dev.py build` builds it."""
-    out = tmp_path_factory.mktemp("site")
-    result = run_mkdocs(ROOT, out)
-    assert result.returncode == 0, result.stdout
-    return out
+    """The handbook built strictly, as `python3 dev.py build` builds it (once per run, for every worker)."""
+    base = run_folder(tmp_path_factory)
+    _start_site_build(tmp_path_factory)  # if collection did not (a test asked for it some other way)
+    record = base / "site.json"
+    deadline = time.monotonic() + 1200
+    while not record.exists():
+        assert time.monotonic() < deadline, f"the site's build did not finish in 20 minutes: {base / 'site.log'}"
+        time.sleep(0.2)
+    result = json.loads(record.read_text(encoding="utf-8"))
+    assert result["returncode"] == 0, result["output"]
+    return base / "site"
 
 
 CHROMIUM = os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium")

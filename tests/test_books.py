@@ -14,13 +14,14 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 from pypdf import PdfReader
 
-from conftest import ENV, ROOT
+from conftest import ENV, ROOT, run_folder, shared
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from handbook.site import handbook_version, release_date  # noqa: E402
@@ -31,17 +32,27 @@ STEM = f"client-centred-practice-handbook-{VERSION}"
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="session")
-def books(site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    out = tmp_path_factory.mktemp("books")
+def _make_books(site: Path, out: Path) -> dict[str, dict]:
+    """The three books made from the built site, and epubcheck's verdict (once per run: tests/conftest.py `shared`)."""
     script = [sys.executable, str(ROOT / "scripts" / "build_books.py"), "--site", str(site), "--out", str(out)]
     pdf = subprocess.Popen([*script, "--only", "pdf"], cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     others = subprocess.run([*script, "--only", "epub,offline"], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=600)
-    assert others.returncode == 0, others.stdout + others.stderr
-    check = subprocess.run(["java", "-jar", str(EPUBCHECK), str(out / f"{STEM}.epub")], capture_output=True, text=True, timeout=600)
+    check = subprocess.run(["java", "-jar", str(EPUBCHECK), str(out / f"{STEM}.epub")], capture_output=True, text=True, timeout=600) \
+        if others.returncode == 0 else subprocess.CompletedProcess([], 1, "", "no EPUB was made")
     pdf_output = pdf.communicate(timeout=900)[0]
-    assert pdf.returncode == 0, pdf_output
-    return {"dir": out, "output": pdf_output + others.stdout, "epubcheck": check}
+    return {"others": {"returncode": others.returncode, "stdout": others.stdout, "stderr": others.stderr},
+            "pdf": {"returncode": pdf.returncode, "stdout": pdf_output},
+            "epubcheck": {"returncode": check.returncode, "stdout": check.stdout, "stderr": check.stderr}}
+
+
+@pytest.fixture(scope="session")
+def books(site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    out = run_folder(tmp_path_factory) / "books"
+    made = shared(tmp_path_factory, "books", lambda folder: _make_books(site, folder))
+    others, pdf = made["others"], made["pdf"]
+    assert others["returncode"] == 0, others["stdout"] + others["stderr"]
+    assert pdf["returncode"] == 0, pdf["stdout"]
+    return {"dir": out, "output": pdf["stdout"] + others["stdout"], "epubcheck": SimpleNamespace(**made["epubcheck"])}
 
 
 @pytest.fixture(scope="session")

@@ -97,3 +97,28 @@ def test_bench_options_reach_the_right_script(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(dev, "run", lambda *a, **k: calls.append(a) or 0)
     assert dev.main(["bench", "--build-only", "--sizes", "40"]) == 0
     assert calls == [(dev.VENV / "bin" / "python", "scripts/bench_build.py", "--sizes", "40")]
+
+
+def _pytest_call(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> list[str]:
+    calls: list[tuple] = []
+    monkeypatch.setattr(dev, "sync", lambda: {})
+    monkeypatch.setattr(dev, "system_packages", lambda *a, **k: None)
+    monkeypatch.setattr(dev, "node_modules", lambda: None)
+    monkeypatch.setattr(dev, "run", lambda *a, **k: calls.append(a) or 0)
+    assert dev.main(argv) == 0
+    assert len(calls) == 1 and calls[0][:3] == (dev.VENV / "bin" / "python", "-m", "pytest")
+    return list(calls[0][3:])
+
+
+def test_the_suite_runs_on_every_core_and_names_its_slowest_tests(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _pytest_call(monkeypatch, ["test"]) == ["-n", "auto", "--dist", "loadscope", "--durations=30"]
+    assert _pytest_call(monkeypatch, ["test", "-k", "search"]) == ["-n", "auto", "--dist", "loadscope", "--durations=30", "-k", "search"]
+    # The reader's own choice wins: one process, or other durations.
+    assert _pytest_call(monkeypatch, ["test", "-n", "1", "--durations=5", "tests/test_dev.py"]) == ["-n", "1", "--durations=5", "tests/test_dev.py"]
+    assert _pytest_call(monkeypatch, ["test", "-p", "no:xdist"]) == ["--durations=30", "-p", "no:xdist"]
+
+
+def test_the_quick_path_leaves_out_the_browser_the_books_and_the_whole_site(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _pytest_call(monkeypatch, ["test", "--quick"])[-2:] == ["-m", "not browser and not slow and not site"]
+    args = _pytest_call(monkeypatch, ["test", "--quick", "-m", "not zotero", "tests/test_checks.py"])
+    assert args[-3:] == ["-m", "(not zotero) and not browser and not slow and not site", "tests/test_checks.py"]

@@ -4,7 +4,7 @@ The reference lists, in-text citations and cite boxes of the real handbook are k
 ``tests/golden/*.json``. Any change to how they are produced (caches, formatting once per
 build) must leave them as they are; a change that is meant to alter them regenerates the
 files with ``HANDBOOK_UPDATE_GOLDEN=1 python3 dev.py test tests/test_golden.py`` and the
-diff shows the reviewer exactly what readers will see differently.
+diff shows the reviewer exactly what readers will see differently. A missing file fails.
 """
 
 from __future__ import annotations
@@ -70,9 +70,12 @@ CASES = {"references": _references, "citations": _citations, "cite-boxes": _cite
 def test_golden(name: str) -> None:
     path = GOLDEN / f"{name}.json"
     actual = json.dumps(CASES[name](), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    if os.environ.get("HANDBOOK_UPDATE_GOLDEN") == "1" or not path.exists():
+    if os.environ.get("HANDBOOK_UPDATE_GOLDEN") == "1":
         path.write_text(actual, encoding="utf-8")
         pytest.skip(f"wrote {path.relative_to(ROOT)}")
+    if not path.exists():  # a deleted golden file fails: it is written back only when asked
+        pytest.fail(f"{path.relative_to(ROOT)} is missing. Write it with "
+                    f"HANDBOOK_UPDATE_GOLDEN=1 python3 dev.py test tests/test_golden.py and check what it says.")
     expected = path.read_text(encoding="utf-8")
     if actual != expected:
         diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), str(path), "now", n=1))

@@ -3,7 +3,11 @@
 Each case of issue 24 is planted in a small copy of the handbook, as a stranger's pull
 request would plant it, and built strictly and checked: every one gets one line naming the
 file and line, in the build and in `dev.py check` alike, and nothing of it reaches the built
-site. The preview (not strict) never shows a refused page as written, and a real browser
+site. What is planted in one page's text needs no site built: those are golden cases
+(tests/cases/, tests/test_cases.py), compared whole with the build's lines and `dev.py check`'s:
+ids and classes of the theme and the interface, a term label writing an attribute list,
+images from other hosts, control characters in a link, a title with braces, and bad front
+matter (front-matter-*). The preview (not strict) never shows a refused page as written, and a real browser
 opens no dialog and makes no request to another host on any page built from these payloads.
 """
 
@@ -30,17 +34,6 @@ def built_text(site: Path) -> str:
                      if p.is_file() and p.suffix in (".html", ".xml", ".js", ".json", ".svg"))
 
 
-def assert_one_line_each(result: subprocess.CompletedProcess, mini: MiniSite, expected: dict[int, str]) -> list[str]:
-    """The build fails; each expected line (line number -> start of message) is said once, by the build and the check."""
-    assert result.returncode != 0, result.stdout
-    assert "Traceback" not in result.stdout
-    lines = problem_lines(result.stdout)
-    for number, message in expected.items():
-        assert any(l.startswith(f"docs/index.md:{number}: {message}") for l in lines), (number, message, lines)
-    assert sorted(check_lines(mini)) == sorted(lines), "dev.py check and the build must say the same"
-    return lines
-
-
 # Script in readers' browsers, and the page's own interface -------------------------------------
 INTERFACE = {
     "## Heading {: id='x\"autofocus/onfocus=alert(1)//' }": "the id 'x\"autofocus/onfocus=alert(1)//' may hold only letters",
@@ -53,39 +46,6 @@ INTERFACE = {
     '<div class="md-banner">Your session ended</div>': "the class 'md-banner' is not allowed",
     "## Twice {: #same }\n\n## Again {: #same }": "the id 'same' is given to two elements of this page",
 }
-
-
-def test_ids_and_classes_the_theme_or_the_interface_use_are_refused(mini: MiniSite) -> None:
-    text = home(mini, "\n\n".join(INTERFACE))
-    expected = {line_of(text, payload.split("\n")[-1] if "Twice" not in payload else "Twice"): message
-                for payload, message in INTERFACE.items()}
-    assert_one_line_each(mini.build(), mini, expected)
-
-
-def test_a_term_label_cannot_write_an_attribute_list(mini: MiniSite) -> None:
-    text = home(mini, '## {{ term("empathy", "x\\n{: id=\'a\\"b\' }") }}\n\nAnd {{ cite("rogers1957", "p. 1 ![x](https://example.org/t.png)") }}.')
-    lines = assert_one_line_each(mini.build(), mini, {
-        line_of(text, "## {{"): "the text 'x\\n{: id='a\"b' }' in term() is not plain text on one line",
-        line_of(text, "And {{"): "the text 'p. 1 ![x](https://example.org/t.png)' in cite() is not plain text",
-    })
-    assert len(lines) == 2, lines
-
-
-def test_images_from_other_hosts_are_refused(mini: MiniSite) -> None:
-    text = home(mini, "A picture ![chart](https://example.org/chart.png).\n\nAnother <img src=\"//example.org/x.gif\" alt=\"x\">.")
-    assert_one_line_each(mini.build(), mini, {
-        line_of(text, "A picture"): "the image 'https://example.org/chart.png' is on another host",
-        line_of(text, "Another"): "the image '//example.org/x.gif' is on another host",
-    })
-
-
-def test_messages_name_the_right_line_and_obey_no_control_character(mini: MiniSite) -> None:
-    text = home(mini, "Some words on style.\n\nA [link](java&#9;script:alert(1)).\n\n<p style=\"position:fixed;top:0\">cover</p>")
-    lines = assert_one_line_each(mini.build(), mini, {
-        line_of(text, "A [link]"): "a 'javascript:' link is not allowed",
-        line_of(text, "position:fixed"): "the HTML attribute 'style' is not allowed on <p>",
-    })
-    assert not any("\t" in l for l in lines)
 
 
 # Every file under docs/ ----------------------------------------------------------------------------
@@ -205,12 +165,9 @@ def test_downloads_cannot_be_rewritten_by_a_title_a_reference_or_a_definition(mi
     assert "'=HYPERLINK" in csv and ",=HYPERLINK" not in csv and '"=HYPERLINK' not in csv
 
 
-def test_a_page_title_with_braces_or_a_second_line_is_refused(mini: MiniSite) -> None:
-    mini.write("roles/advocacy.md", mini.read("roles/advocacy.md").replace(
-        "title: Advocacy", 'title: "Advocacy}}, url = {https://example.org/}"'))
-    lines = problem_lines(mini.build().stdout)
-    assert lines == ["docs/roles/advocacy.md:2: 'title' is 'Advocacy}}, url = {https://example.org/}', which is not plain text on one "
-                     "line: write quotation marks as “ ” or ‘ ’, and leave out <, >, `, { and }."]
+def test_a_title_or_a_name_with_braces_or_a_second_line_stays_one_field() -> None:
+    """A page's title with braces is refused (golden case tests/cases/page-title-with-braces.md); in the
+    bibliography's downloads, braces are escaped and a value stays on one line."""
     item = {"id": "x", "type": "book", "title": "T}, note = {y\nER  -", "author": [{"family": "Sm{ith", "given": "J"}]}
     assert "\n" not in to_bibtex([item]).split("title = ")[1].split("\n")[0] + "" and "Sm\\{ith" in to_bibtex([item])
     assert to_ris([item]).count("\nER  -") == 1
@@ -231,22 +188,6 @@ def test_markdown_in_a_reference_is_shown_as_written_and_requests_nothing(mini: 
 
 
 # Bad input: one plain line each ---------------------------------------------------------------------
-@pytest.mark.parametrize(("old", "new", "line", "message"), [
-    ("created: 2026-11-23", "created: 2026-13-45", 5, "'created' must be a date like 2026-11-23, not '2026-13-45', which is not on the calendar."),
-    ("reviewed: 2026-11-23", "reviewed: 2026-02-30", 6, "'reviewed' must be a date like 2026-11-23, not '2026-02-30', which is not on the calendar."),
-    ("authors: [contributors]", "authors: [contributors]\ntemplate: ../../../etc/passwd", 5, "unknown field 'template'."),
-    ("title: Advocacy", "title: Advocacy\ntitle: Other", 3, "the front matter is not valid YAML: the key 'title' is written twice"),
-    ("title: Advocacy", "title: &a Advocacy\ndescription2: *a", 2, "the front matter is not valid YAML: YAML anchors and aliases"),
-])
-def test_bad_front_matter_is_one_line_never_a_traceback(mini: MiniSite, old: str, new: str, line: int, message: str) -> None:
-    mini.write("roles/advocacy.md", mini.read("roles/advocacy.md").replace(old, new, 1))
-    result = mini.build()
-    assert result.returncode != 0 and "Traceback" not in result.stdout
-    lines = problem_lines(result.stdout)
-    assert any(l.startswith(f"docs/roles/advocacy.md:{line}: {message}") for l in lines), lines
-    assert "etc/passwd" not in "".join(l for l in lines if "template" not in l)
-
-
 def test_a_byte_order_mark_duplicate_data_keys_and_impossible_dates_in_data_are_one_line_each(mini: MiniSite) -> None:
     mini.path.joinpath("docs", "index.md").write_bytes(b"\xef\xbb\xbf" + mini.read("index.md").encode())
     mini.write("data/glossary.yml", mini.read("data/glossary.yml").replace(

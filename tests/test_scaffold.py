@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, page, run_mkdocs, SELF_CHECK
 
 
@@ -20,6 +22,7 @@ def copy_project(dest: Path) -> Path:
     return dest
 
 
+@pytest.mark.slow  # builds the whole handbook twice (the quick path leaves it out)
 def test_new_page_is_created_listed_checked_and_built(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     result = subprocess.run(

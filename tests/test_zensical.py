@@ -15,19 +15,25 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ENV, page
+from conftest import ENV, page, run_folder, shared
 from test_scaffold import copy_project
 from test_site import CONTENT_PAGES, NAV, url_of
 
 
-@pytest.fixture(scope="module")
-def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("zensical") / "project")
+def _build_with_zensical(folder: Path) -> dict:
+    project = copy_project(folder / "project")
     result = subprocess.run([str(Path(sys.executable).parent / "zensical"), "build", "--clean"], cwd=project, env=ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
-    assert result.returncode == 0, result.stdout
-    assert "unknown" not in result.stdout, result.stdout  # no content problem reported
-    return project / "site"
+    return {"returncode": result.returncode, "output": result.stdout}
+
+
+@pytest.fixture(scope="module")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The handbook built with Zensical, once per run whichever worker asks first (tests/conftest.py `shared`)."""
+    result = shared(tmp_path_factory, "zensical", _build_with_zensical)
+    assert result["returncode"] == 0, result["output"]
+    assert "unknown" not in result["output"], result["output"]  # no content problem reported
+    return run_folder(tmp_path_factory) / "zensical" / "project" / "site"
 
 
 # What belongs to the engine and its theme, not to the handbook: the theme's own scripts,

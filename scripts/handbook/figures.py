@@ -333,7 +333,8 @@ _KEEP = {"g", "rect", "ellipse", "circle", "path", "polygon", "polyline", "line"
 _GEOMETRY = {"x", "y", "width", "height", "rx", "ry", "cx", "cy", "r", "d", "points", "x1", "y1", "x2", "y2", "dx", "dy",
              "transform", "viewBox", "markerWidth", "markerHeight", "refX", "refY", "orient", "markerUnits", "maskUnits",
              "text-anchor", "stroke-dasharray", "stroke-width"}
-_STYLE_KEEP = {"stroke-width", "stroke-dasharray", "text-anchor", "font-size"}
+#: Kept from D2's style attributes, in this order (a set's order changes from run to run, and the built files with it).
+_STYLE_KEEP = ("stroke-width", "stroke-dasharray", "text-anchor", "font-size")
 _URL_REF = re.compile(r"^url\(#([A-Za-z0-9_.-]+)\)$")
 
 
