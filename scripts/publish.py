@@ -338,10 +338,10 @@ def publish(repo: Path, out: Path | None, store: Path | None = None, new_archive
                 if builds:
                     build_tag(repo, tag, builds)
                 if stored[tag] is None:
-                    stored[tag] = write_archive(Path(tmp) / tag.version, tag, f"{base}v/{tag.version}/", store)
+                    archive = stored[tag] = write_archive(Path(tmp) / tag.version, tag, f"{base}v/{tag.version}/", store)
                     if new_archives is not None:
                         new_archives.mkdir(parents=True, exist_ok=True)
-                        for made in (stored[tag], stored[tag].with_name(stored[tag].name + ".sha256")):
+                        for made in (archive, archive.with_name(archive.name + ".sha256")):
                             shutil.copy2(made, new_archives / made.name)
                     shutil.rmtree(Path(tmp) / tag.version)
             if out is None:
