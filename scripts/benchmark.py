@@ -7,7 +7,7 @@ Builds the handbook, and the same pages with a default Material for MkDocs confi
 with gzip as GitHub Pages serves them, and runs Lighthouse (mobile; Debian's chromium) on
 five representative pages of each, interleaved so that both builds meet the same machine
 load. Prints a side-by-side table of the four scores, bytes transferred, requests, render-
-blocking files and Largest Contentful Paint (median of the runs, three by default); writes it as JSON and
+blocking files, Largest Contentful Paint and Total Blocking Time (median of the runs, three by default); writes it as JSON and
 Markdown (benchmarks/lighthouse.md, linked from the README); and checks the page-weight
 budget (below). Lighthouse comes from npm (benchmarks/package-lock.json; 12.8 runs on
 Node 20).
@@ -119,10 +119,11 @@ def lighthouse_run(url: str) -> dict[str, float]:
             "bytes": audits["total-byte-weight"]["numericValue"],
             "requests": len(audits["network-requests"]["details"]["items"]),
             "blocking": len(blocking),
-            "lcp_ms": audits["largest-contentful-paint"]["numericValue"]}
+            "lcp_ms": audits["largest-contentful-paint"]["numericValue"],
+            "tbt_ms": audits["total-blocking-time"]["numericValue"]}
 
 
-KEYS = ["performance", "accessibility", "best-practices", "seo", "bytes", "requests", "blocking", "lcp_ms"]
+KEYS = ["performance", "accessibility", "best-practices", "seo", "bytes", "requests", "blocking", "lcp_ms", "tbt_ms"]
 
 
 def compare(runs: int) -> list[dict]:
@@ -155,14 +156,15 @@ def compare(runs: int) -> list[dict]:
 
 def table(rows: list[dict], runs: int) -> str:
     lines = [f"Lighthouse {LIGHTHOUSE_VERSION}, mobile, median of {runs} run(s); handbook / default Material build of the same pages.",
-             "", "| Page | Performance | Accessibility | Best practices | SEO | kB transferred | Requests | Render-blocking | LCP (s) |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "", "| Page | Performance | Accessibility | Best practices | SEO | kB transferred | Requests | Render-blocking | LCP (s) | TBT (ms) |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         h, m = row["handbook"], row["material"]
         lines.append(f"| {row['page']} | {h['performance']:.0f} / {m['performance']:.0f} | {h['accessibility']:.0f} / {m['accessibility']:.0f} | "
                      f"{h['best-practices']:.0f} / {m['best-practices']:.0f} | {h['seo']:.0f} / {m['seo']:.0f} | "
                      f"{h['bytes'] / 1000:.0f} / {m['bytes'] / 1000:.0f} | {h['requests']:.0f} / {m['requests']:.0f} | "
-                     f"{h['blocking']:.0f} / {m['blocking']:.0f} | {h['lcp_ms'] / 1000:.1f} / {m['lcp_ms'] / 1000:.1f} |")
+                     f"{h['blocking']:.0f} / {m['blocking']:.0f} | {h['lcp_ms'] / 1000:.1f} / {m['lcp_ms'] / 1000:.1f} | "
+                     f"{h['tbt_ms']:.0f} / {m['tbt_ms']:.0f} |")
     return "\n".join(lines)
 
 

@@ -177,6 +177,53 @@ def test_a_page_waits_for_two_stylesheets_and_loads_the_search_index_only_for_se
     assert [u for u in urls if u.endswith("search/search_index.json")]
 
 
+#: Records, once the page is parsed (its footer is there), every change that makes the browser restyle
+#: the whole page: a class or colour attribute of <html> or <body>, a color-scheme meta element.
+RESTYLES = """
+window.hbRestyles = [];
+new MutationObserver(function (records) {
+  if (!document.querySelector(".md-footer")) return;
+  records.forEach(function (r) {
+    if (r.type === "attributes" && /^(HTML|BODY)$/.test(r.target.nodeName) && /^(class|data-md-color-(scheme|switching))$/.test(r.attributeName)
+        && r.oldValue !== r.target.getAttribute(r.attributeName)) {
+      window.hbRestyles.push(r.target.nodeName + " " + r.attributeName + ": " + r.oldValue + " -> " + r.target.getAttribute(r.attributeName));
+    }
+    if (r.type === "attributes" && r.target.matches("meta[name=color-scheme]")) window.hbRestyles.push("color-scheme meta changed");
+    r.addedNodes && r.addedNodes.forEach(function (n) {
+      if (n.matches && n.matches("meta[name=color-scheme]")) window.hbRestyles.push("color-scheme meta added");
+    });
+  });
+}).observe(document, { attributes: true, attributeOldValue: true, childList: true, subtree: true });
+"""
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_a_page_load_restyles_nothing_on_the_whole_page_and_fetches_no_sitemap(browser: Browser, server: str, color_scheme: str) -> None:
+    """Each such change cost the glossary and the references a tenth of a second on a phone (issue 28):
+    Material's palette script and its start settled in <head> instead; no instant navigation (the sitemap)."""
+    context = browser.new_context(viewport={"width": 412, "height": 823}, color_scheme=color_scheme, base_url=server)
+    page = context.new_page()
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    page.add_init_script(RESTYLES)
+    for url in ("glossary/", "references/"):
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        scheme = "slate" if color_scheme == "dark" else "default"
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", scheme)
+        assert page.evaluate("() => document.querySelector('meta[name=color-scheme]').content") == \
+            ("dark" if color_scheme == "dark" else "normal")
+        assert page.evaluate("() => window.hbRestyles") == [], url
+    assert not [u for u in urls if "sitemap" in u], urls
+    # The toggle still restyles the page, and keeps the browser's own controls in step.
+    page.get_by_role("button", name="Switch to light mode").click()
+    page.get_by_role("button", name="Switch to dark mode").click()
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    assert page.evaluate("() => document.querySelector('meta[name=color-scheme]').content") == "dark"
+    expect(page.locator("meta[name=theme-color]")).to_have_attribute("content", "#123447")
+    context.close()
+
+
 def test_the_dark_scheme_has_its_colours_without_materials_palette_file(scheme: tuple[str, Page]) -> None:
     name, tab = scheme
     tab.goto("roles/advocacy/")

@@ -1,8 +1,9 @@
 /*
  * The handbook's own scripts, in one file so that a page makes one request for them, not four.
  * Deferred (mkdocs.yml): nothing here is needed before the page is first drawn. Each part is
- * independent, works by event delegation (so it keeps working across Material's instant
- * navigation) and leaves the page as it was when JavaScript is off:
+ * independent, works by event delegation (so it costs nothing per link as a page loads, and
+ * would keep working across Material's instant navigation) and leaves the page as it was when
+ * JavaScript is off:
  *
  * 1. Glossary definitions in place (WCAG 2.2, 1.4.13).
  * 2. "Cite this page" and "Reuse this page": copy buttons.
@@ -19,7 +20,7 @@
  * definition next to the link on hover and on keyboard focus, keeps it open while the
  * pointer moves onto it, closes it with Escape, and opens it with a first tap on a touch
  * screen (a second tap follows the link). Without JavaScript the link leads to the entry.
- * Event delegation keeps it working across Material's instant navigation.
+ * Event delegation: nothing is done per link as the page loads.
  */
 (function () {
   "use strict";
@@ -207,25 +208,84 @@
  * Accessibility gaps in Material for MkDocs' own markup, mended in one place.
  *
  * 1. The light/dark/system toggle is a set of visually hidden radio inputs behind
- *    labels; the focus lands on an invisible input named after the *next* scheme, and
+ *    labels; the focus landed on an invisible input named after the *next* scheme, and
  *    the labels themselves cannot be focused. A real button stands in for the labels:
  *    focusable, named by the label's title, operated by Enter or Space, and it keeps
- *    focus after the scheme changes.
+ *    focus after the scheme changes. It switches the scheme itself (Material's palette
+ *    script is not mounted: overrides/partials/palette.html).
  * 2. The search dialog and the primary navigation get names of their own, so screen
  *    readers can tell the landmarks apart (axe: aria-dialog-name, landmark-unique).
- * 3. The skip link moves the keyboard focus to the content. Material's instant navigation
- *    fetched the page again on activating it and replaced the article, which sent the
- *    focus back to the top of the page; the link is handled here, before Material sees it.
+ * 3. The skip link moves the keyboard focus to the content, not only the view: the link is
+ *    handled here, before Material sees it (its instant navigation, when it was on, fetched
+ *    the page again and sent the focus back to the top).
  */
 (function () {
   "use strict";
 
+  // The scheme toggle. Material's markup and stored choice (__palette), switched here instead of by
+  // Material's script (overrides/partials/palette.html says why); hb-early.html stored the first
+  // choice and the color-scheme meta element before the page was drawn, so at load nothing changes.
+  var SYSTEM = "(prefers-color-scheme)", light = window.matchMedia("(prefers-color-scheme: light)");
+
+  function storedIndex(count) {
+    var stored = window.__md_get ? window.__md_get("__palette") : null;
+    var index = stored && typeof stored.index === "number" ? stored.index : 0;
+    return Math.max(0, Math.min(index, count - 1));
+  }
+
+  function colourOf(form, input) {
+    var color = {}, from = input;
+    if (input.getAttribute("data-md-color-media") === SYSTEM) {
+      from = form.querySelector(light.matches ? "[data-md-color-media='(prefers-color-scheme: light)']"
+        : "[data-md-color-media='(prefers-color-scheme: dark)']") || input;
+    }
+    ["scheme", "primary", "accent"].forEach(function (key) { color[key] = from.getAttribute("data-md-color-" + key); });
+    color.media = input.getAttribute("data-md-color-media");
+    return color;
+  }
+
+  function applyScheme(form, index, switching) {
+    var inputs = form.querySelectorAll("input.md-option"), body = document.body;
+    var color = colourOf(form, inputs[index]);
+    // Transitions off while the colours change (handbook.css), as Material does.
+    if (switching) body.setAttribute("data-md-color-switching", "");
+    Object.keys(color).forEach(function (key) {   // an unchanged attribute is left alone: no restyling
+      if (body.getAttribute("data-md-color-" + key) !== color[key]) body.setAttribute("data-md-color-" + key, color[key]);
+    });
+    for (var i = 0; i < inputs.length; i++) {
+      var label = inputs[i].nextElementSibling;
+      if (label instanceof HTMLLabelElement && label.hidden !== (i !== index)) label.hidden = i !== index;
+    }
+    if (window.__md_set) window.__md_set("__palette", { index: index, color: color });
+    var meta = document.querySelector("meta[name=color-scheme]");
+    var scheme = color.scheme === "slate" ? "dark" : "normal";
+    if (meta && meta.content !== scheme) meta.content = scheme;
+    window.requestAnimationFrame(function () {
+      if (switching) body.removeAttribute("data-md-color-switching");
+      themeColour();
+    });
+  }
+
+  function themeColour() {   // the browser's own bar in the header's colour, as Material sets it
+    var header = document.querySelector(".md-header");
+    var rgb = header ? window.getComputedStyle(header).backgroundColor.match(/\d+/g) : null;
+    if (!rgb) return;
+    var meta = document.querySelector("meta[name=theme-color]");
+    if (!meta) {
+      meta = document.createElement("meta");
+      meta.name = "theme-color";
+      document.head.appendChild(meta);
+    }
+    meta.content = "#" + rgb.slice(0, 3).map(function (c) { return (+c).toString(16).padStart(2, "0"); }).join("");
+  }
+
   function palette() {
-    var form = document.querySelector("form[data-md-component=palette]");
+    var form = document.querySelector("form[data-hb-palette]");
     if (!form || form.classList.contains("hb-palette-ready")) return;
+    var inputs = form.querySelectorAll("input.md-option");
     var labels = Array.prototype.slice.call(form.querySelectorAll("label"));
-    if (!labels.length) return;
-    form.querySelectorAll("input.md-option").forEach(function (input) {
+    if (!inputs.length || !labels.length) return;
+    inputs.forEach(function (input) {
       input.tabIndex = -1;
       input.setAttribute("aria-hidden", "true");
     });
@@ -239,19 +299,17 @@
       button.setAttribute("aria-label", shown.title);
     }
     button.addEventListener("click", function () {
-      var shown = labels.filter(function (label) { return !label.hidden; })[0];
-      if (shown) shown.click();
+      applyScheme(form, (storedIndex(inputs.length) + 1) % inputs.length, true);
+      sync();
     });
-    // Material focuses the hidden radio input it switched to; send focus back to the button.
-    form.querySelectorAll("input.md-option").forEach(function (input) {
-      input.addEventListener("focus", function () { button.focus(); });
+    // Following the system: its change of scheme changes the page's.
+    light.addEventListener("change", function () {
+      if (document.body.getAttribute("data-md-color-media") === SYSTEM) applyScheme(form, storedIndex(inputs.length), true);
     });
-    // Material shows the next label once the scheme has changed; follow it.
-    var observer = new MutationObserver(sync);
-    labels.forEach(function (label) { observer.observe(label, { attributes: true, attributeFilter: ["hidden"] }); });
-    // Beside the form, not in it: Material's own Enter handler on the form would step twice.
+    // Beside the form, not in it: a label's click would also check its radio input.
     form.parentNode.insertBefore(button, form.nextSibling);
     form.classList.add("hb-palette-ready");
+    applyScheme(form, storedIndex(inputs.length), false);
     sync();
   }
 
