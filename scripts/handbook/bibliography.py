@@ -155,6 +155,10 @@ class Bibliography:
         if self.items[key]["type"] == "legislation":
             return _act(self.items[key], loc)
         authors = self._cluster(key, None, "author-only")
+        if "NO_PRINTED_FORM" in authors:  # nothing stands where an author would (a court case):
+            bare, full = _unbracket(self._cluster(key, None)), _unbracket(self._cluster(key, loc))
+            head = bare.rpartition(", ")[0]  # the citation before its date
+            return head, full[len(head) + 2:]
         # APA 7 (8.17): "and" in a narrative citation, "&" in brackets. The CSL style has one
         # form for both, and citeproc-js 2.4.63 renders no narrative form of its own.
         return authors.replace(" &amp; ", " and "), _unbracket(self._cluster(key, loc, "suppress-author"))
@@ -197,21 +201,29 @@ def _house_rules(text: str, style: str, item: dict[str, Any]) -> str:
             text = re.sub(rf"(</i>\.|\.) {publisher}\.(?= |$)", r"\1", text, count=1)
         # APA 7 (9.16): "Retrieved" goes only with a retrieval date; without one, the URL alone.
         text = re.sub(r"\bRetrieved (?=<a href=)", "", text)
-    # UK Acts: APA and Chicago print them as US public laws ("Pub. L. No. C. 23 (2014)").
-    # Written as UK practice cites an Act: "Care Act 2014, c. 23. URL" (APA), and
-    # "Care Act 2014. 2014. c. 23. URL." (Chicago).
-    if item.get("type") == "legislation" and style in ("apa", "chicago"):
-        number = esc(str(item["number"])) if item.get("number") else ""
-        link = f'<a href="{esc(item["URL"])}">{esc(item["URL"])}</a>' if item.get("URL") else ""
-        if style == "apa":
-            text = f"{esc(item['title'])}{', ' + number if number else ''}." + (f" {link}" if link else "")
-        else:
-            text = f"{esc(item['title'])}. {year_of(item)}." + (f" {number}." if number else "") + (f" {link}." if link else "")
+    # UK legislation: APA and Chicago print it as US public law ("Pub. L. No. C. 23 (2014)"),
+    # and Cite Them Right's CSL file as "Care Act 2014 (2014)" without the chapter, where its
+    # manual has "Title of Act including year and chapter number (in italics)". Written as
+    # UK practice cites an Act: "Care Act 2014, c. 23. URL" (APA), "Care Act 2014. 2014.
+    # c. 23. URL." (Chicago) and "<i>Care Act 2014, c. 23</i>. Available at: URL." (Harvard).
+    if item.get("type") == "legislation" and style in ("apa", "chicago", "harvard"):
+        text = _uk_act(item, style)
     # Cite Them Right calls a journal article without volume or pages a "[Preprint]"; here it
     # is an article whose volume and pages are not yet confirmed, and no preprint.
     if style == "harvard" and item.get("type") == "article-journal" and item.get("genre") != "preprint":
         text = text.replace(" [Preprint]", "")
     return text
+
+
+def _uk_act(item: dict[str, Any], style: str) -> str:
+    title = esc(item["title"])
+    number = esc(str(item["number"])) if item.get("number") else ""
+    link = f'<a href="{esc(item["URL"])}">{esc(item["URL"])}</a>' if item.get("URL") else ""
+    if style == "apa":
+        return f"{title}{', ' + number if number else ''}." + (f" {link}" if link else "")
+    if style == "chicago":
+        return f"{title}. {year_of(item)}." + (f" {number}." if number else "") + (f" {link}." if link else "")
+    return f"<i>{title}{', ' + number if number else ''}</i>." + (f" Available at: {link}." if link else "")
 
 
 def plain_text(html_text: str) -> str:
