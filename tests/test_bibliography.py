@@ -249,3 +249,21 @@ def test_the_handbook_writes_each_author_one_way() -> None:
 def test_harvard_calls_no_article_a_preprint() -> None:
     assert "[Preprint]" not in BIB.entry("rogers1946", "harvard")  # volume and pages not yet confirmed
     assert BIB.entry("rogers1946", "harvard").endswith("<i>American Psychologist</i>.")
+
+
+def test_harvard_writes_an_act_as_cite_them_right_does() -> None:
+    """Cite Them Right: "Title of Act including year and chapter number (in italics). Available
+    at: URL"; its CSL file prints "Care Act 2014 (2014)" without the chapter."""
+    assert BIB.entry("careact2014", "harvard") == (
+        '<i>Care Act 2014, c. 23</i>. Available at: <a href="https://www.legislation.gov.uk/ukpga/2014/23/contents">'
+        'https://www.legislation.gov.uk/ukpga/2014/23/contents</a>.')
+
+
+def test_a_court_case_is_cited_by_its_name_in_italics() -> None:
+    assert BIB.citet("gillick1985") == ("<i>Gillick v West Norfolk and Wisbech Area Health Authority</i>", "1985")
+    assert BIB.cite([("gillick1985", None)]) == [("gillick1985", "<i>Gillick v West Norfolk and Wisbech Area Health Authority</i>, 1985")]
+
+
+def test_a_chapter_is_named_in_full_in_apa() -> None:
+    """APA 7 (8.13): "(Rogers, 1957, Chapter 3)"."""
+    assert BIB.citet("rogers1957", "ch. 3") == ("Rogers", "1957, Chapter 3")
