@@ -93,7 +93,7 @@ class Bibliography:
             order, entries = format_bibliography(style, self._engine_items)
             return {"order": order, "entries": entries}
 
-        return self._once(("list", style), lambda: content_key("list", fingerprint(style), self._digest), make)
+        return dict(self._once(("list", style), lambda: content_key("list", fingerprint(style), self._digest), make))
 
     def entries(self, keys: Iterable[str], style: str = "apa") -> list[tuple[str, str]]:
         """``(key, html)`` for each key: author-date styles in the style's own order, numbered

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import bibtexparser
 import rispy
 from bibtexparser import model as bibmodel
+from bibtexparser.entrypoint import write_string
+from bibtexparser.library import Library
 
 __all__ = ["to_bibtex", "to_ris", "year_of"]
 
@@ -54,7 +55,7 @@ def _tex(value: Any) -> str:
 
 def to_bibtex(items: list[dict[str, Any]]) -> str:
     """BibTeX for CSL items, written by bibtexparser."""
-    library = bibtexparser.Library()
+    library = Library()
     for item in items:
         fields: list[tuple[str, str]] = []
         if item.get("author"):
@@ -82,7 +83,7 @@ def to_bibtex(items: list[dict[str, Any]]) -> str:
         entry = bibmodel.Entry(_BIBTEX_TYPES.get(item["type"], "misc"), re.sub(r"[^A-Za-z0-9_:.-]", "-", item["id"]),
                                [bibmodel.Field(k, v) for k, v in fields])
         library.add(entry)
-    return bibtexparser.write_string(library)
+    return write_string(library)
 
 
 def to_ris(items: list[dict[str, Any]]) -> str:
@@ -116,10 +117,10 @@ def to_ris(items: list[dict[str, Any]]) -> str:
             record["access_date"] = "/".join(str(p) for p in item["accessed"]["date-parts"][0])
         records.append({key: [_one_line_text(v) for v in value] if isinstance(value, list) else _one_line_text(value)
                         for key, value in record.items()})
-    return rispy.dumps(records, implementation=_RisWriter)
+    return str(rispy.dumps(records, implementation=_RisWriter))
 
 
-class _RisWriter(rispy.RisWriter):
+class _RisWriter(rispy.RisWriter):  # type: ignore[misc]  # rispy has no type hints
     """rispy's writer without its numbered "1." line before each record: the RIS
     specification has none, and reference managers read it as a stray line."""
 

@@ -118,9 +118,9 @@ def _field_line(text_lines: list[str], start: int, field_name: str) -> int:
     return start
 
 
-def load_references(path: Path, display: str | None = None, cache: FormatCache | None = None) -> Bibliography:
-    """Load and validate CSL-JSON. Raises :class:`ContentError` naming each item and field."""
-    name = display or str(path)
+def _read_json(path: Path, name: str) -> tuple[str, Any]:
+    """The file's text and its JSON; a byte-order mark, broken JSON or a field written twice
+    in one entry is a problem with its line."""
     raw = path.read_text(encoding="utf-8")
     if raw.startswith("\ufeff"):
         raise ContentError([Problem(name, 1, "starts with an invisible byte-order mark (BOM). Save it as UTF-8 without BOM.")])
@@ -147,14 +147,18 @@ def load_references(path: Path, display: str | None = None, cache: FormatCache |
                                     f"the field '{key}' is written twice in one entry: readers of the file see the first value "
                                     "but the last one would be published. Keep one."))
         raise ContentError(problems)
+    return raw, data
+
+
+def _schema_problems(data: Any, raw: str, key_lines: dict[str, int], name: str) -> list[Problem]:
+    """The schema's complaints, each on the line of the item and field concerned."""
     text_lines = raw.splitlines()
-    key_lines = _key_lines(raw)
 
     def item_line(index: int) -> int:
         item = data[index] if isinstance(data, list) and index < len(data) else {}
         return key_lines.get(item.get("id", ""), 1) if isinstance(item, dict) else 1
 
-    def line_of(p: list) -> int:
+    def line_of(p: list[Any]) -> int:
         if not p:
             return 1
         start = item_line(p[0])
@@ -164,47 +168,60 @@ def load_references(path: Path, display: str | None = None, cache: FormatCache |
         item = data[index] if isinstance(data, list) else {}
         return f"the reference '{item.get('id')}'" if isinstance(item, dict) and item.get("id") else f"reference number {index + 1}"
 
-    problems: list[Problem] = []
     if not isinstance(data, list):
         raise ContentError([Problem(name, 1, "must be a list of CSL-JSON items (export it from Zotero as 'CSL JSON').")])
-    validator_errors = plain_errors(data, REFERENCE_SCHEMA, line_of)
-    for line, message in validator_errors:
+    problems = []
+    for line, message in plain_errors(data, REFERENCE_SCHEMA, line_of):
         index = max((i for i in range(len(data)) if item_line(i) <= (line or 1)), default=0)
         problems.append(Problem(name, line, f"{who(index)}: {message}"))
+    return problems
+
+
+def _item_problems(key: str, item: dict[str, Any], line: int, text_lines: list[str], name: str) -> list[Problem]:
+    """What one valid item still lacks or gets wrong: required fields, DOI, ISBN, dates."""
+    problems = []
+    unconfirmed = set((item.get("custom") or {}).get("unconfirmed", []))
+    for need in REQUIRED_BY_TYPE.get(item["type"], ()):
+        options = need.split("|")
+        if not any(o in item for o in options) and not any(o in unconfirmed for o in options):
+            wanted = "' or '".join(options)
+            problems.append(Problem(name, line, (
+                f"the reference '{key}' is {_TYPE_WORDS.get(item['type'], item['type'])} with no '{wanted}'. "
+                f"Add it from the publisher's record, or list it under custom.unconfirmed if it could not be confirmed.")))
+    if "DOI" in item and not _DOI.match(item["DOI"]):
+        problems.append(Problem(name, _field_line(text_lines, line, "DOI"), f"the reference '{key}' has the DOI '{item['DOI']}', which is not of the form 10.NNNN/... (without spaces, quotation marks or angle brackets). Write the DOI alone, without 'https://doi.org/'."))
+    if "ISBN" in item:
+        for isbn in re.split(r"[,;]\s*", item["ISBN"]):
+            if not isbn_is_valid(isbn):
+                problems.append(Problem(name, _field_line(text_lines, line, "ISBN"), f"the reference '{key}' has the ISBN '{isbn}', which fails its checksum. Copy it again from the publisher or a library catalogue."))
+    for date_field in ("issued", "accessed"):
+        for part in (item.get(date_field) or {}).get("date-parts") or []:
+            values = [int(p) for p in part]
+            if len(values) > 1 and not 1 <= values[1] <= 12 or len(values) > 2 and not 1 <= values[2] <= 31:
+                problems.append(Problem(name, _field_line(text_lines, line, date_field), f"the reference '{key}' has an impossible date in '{date_field}': {part}."))
+            if not 1500 <= values[0] <= 2100:
+                problems.append(Problem(name, _field_line(text_lines, line, date_field), f"the reference '{key}' has the year {values[0]} in '{date_field}', which is not a plausible year."))
+    return problems
+
+
+def load_references(path: Path, display: str | None = None, cache: FormatCache | None = None) -> Bibliography:
+    """Load and validate CSL-JSON. Raises :class:`ContentError` naming each item and field."""
+    name = display or str(path)
+    raw, data = _read_json(path, name)
+    key_lines = _key_lines(raw)
+    problems = _schema_problems(data, raw, key_lines, name)
     if problems:
         raise ContentError(problems)
-
     items: dict[str, dict[str, Any]] = {}
-    for index, item in enumerate(data):
+    text_lines = raw.splitlines()
+    for item in data:
         key = item["id"]
-        line = item_line(index)
+        line = key_lines.get(key, 1)
         if key in items:
             problems.append(Problem(name, line, f"the id '{key}' is used by two references. Give the second a letter: '{key}b'."))
             continue
         items[key] = item
-        unconfirmed = set((item.get("custom") or {}).get("unconfirmed", []))
-        for need in REQUIRED_BY_TYPE.get(item["type"], ()):
-            options = need.split("|")
-            if not any(o in item for o in options) and not any(o in unconfirmed for o in options):
-                wanted = "' or '".join(options)
-                problems.append(Problem(name, line, (
-                    f"the reference '{key}' is {_TYPE_WORDS.get(item['type'], item['type'])} with no '{wanted}'. "
-                    f"Add it from the publisher's record, or list it under custom.unconfirmed if it could not be confirmed.")))
-        if "DOI" in item and not _DOI.match(item["DOI"]):
-            problems.append(Problem(name, _field_line(text_lines, line, "DOI"), f"the reference '{key}' has the DOI '{item['DOI']}', which is not of the form 10.NNNN/... (without spaces, quotation marks or angle brackets). Write the DOI alone, without 'https://doi.org/'."))
-        if "ISBN" in item:
-            for isbn in re.split(r"[,;]\s*", item["ISBN"]):
-                if not isbn_is_valid(isbn):
-                    problems.append(Problem(name, _field_line(text_lines, line, "ISBN"), f"the reference '{key}' has the ISBN '{isbn}', which fails its checksum. Copy it again from the publisher or a library catalogue."))
-        for date_field in ("issued", "accessed"):
-            parts = (item.get(date_field) or {}).get("date-parts")
-            if parts:
-                for part in parts:
-                    values = [int(p) for p in part]
-                    if len(values) > 1 and not 1 <= values[1] <= 12 or len(values) > 2 and not 1 <= values[2] <= 31:
-                        problems.append(Problem(name, _field_line(text_lines, line, date_field), f"the reference '{key}' has an impossible date in '{date_field}': {part}."))
-                    if not 1500 <= values[0] <= 2100:
-                        problems.append(Problem(name, _field_line(text_lines, line, date_field), f"the reference '{key}' has the year {values[0]} in '{date_field}', which is not a plausible year."))
+        problems += _item_problems(key, item, line, text_lines, name)
     problems += name_variant_problems(items, key_lines, name)
     if problems:
         raise ContentError(problems)
