@@ -228,13 +228,13 @@ def load_references(path: Path, display: str | None = None, cache: FormatCache |
     return Bibliography(items=items, lines=key_lines, path=name, cache=cache or cache_for(None))
 
 
-def _initials(given: str) -> list[str]:
+def _initial_letters(given: str) -> list[str]:
     return [part[0].upper() for part in re.split(r"[\s.\-]+", given) if part]
 
 
 def _compatible(a: str, b: str) -> bool:
     """Given names that could be one person's: the initials of one begin the other's ("C." and "Chris")."""
-    short, long_ = sorted((_initials(a), _initials(b)), key=len)
+    short, long_ = sorted((_initial_letters(a), _initial_letters(b)), key=len)
     return bool(short) and long_[: len(short)] == short
 
 
