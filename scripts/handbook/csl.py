@@ -29,7 +29,10 @@ import atexit
 import functools
 import hashlib
 import json
+import queue
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -123,18 +126,46 @@ function hbCitations(name, cites) {
 
 
 class _Engine:
-    """One V8 context with citeproc-js, started on first use and closed at exit."""
+    """One V8 context with citeproc-js, started on first use and closed at exit.
+
+    V8 is driven from one thread of its own, whatever thread asks (MkDocs builds in its main
+    thread, Zensical in threads of its own): a context closed from another thread than the
+    one that used it crashes the process at exit, and one never closed keeps it from ending."""
 
     def __init__(self) -> None:
         self._ctx: MiniRacer | None = None
-        self._lock = threading.Lock()
+        self._jobs: queue.SimpleQueue[tuple[Callable[[], Any] | None, Future[Any]]] | None = None
+        self._thread: threading.Thread | None = None
+        self._lock = threading.RLock()
         self._engines: set[str] = set()
         self._loaded: dict[str, str] = {}  # engine name -> digest of the items registered
 
-    def _context(self) -> MiniRacer:
+    def _serve(self, jobs: queue.SimpleQueue[tuple[Callable[[], Any] | None, Future[Any]]]) -> None:
+        while True:
+            job, done = jobs.get()
+            if job is None:
+                done.set_result(None)
+                return
+            try:
+                done.set_result(job())
+            except BaseException as error:  # handed to the caller, raised there
+                done.set_exception(error)
+
+    def _on_v8_thread(self, job: Callable[[], Any]) -> Any:
+        with self._lock:
+            if self._jobs is None:
+                self._jobs = queue.SimpleQueue()
+                # A daemon thread: Python joins other threads before its exit handlers run.
+                self._thread = threading.Thread(target=self._serve, args=(self._jobs,), name="citeproc-js", daemon=True)
+                self._thread.start()
+                atexit.register(self.close)
+            done: Future[Any] = Future()
+            self._jobs.put((job, done))
+            return done.result()
+
+    def _start(self) -> MiniRacer:
         if self._ctx is None:
             ctx = MiniRacer()
-            atexit.register(self.close)
             ctx.eval("var module = {exports: {}}, exports = module.exports;")
             ctx.eval(CITEPROC_JS.read_text(encoding="utf-8"))
             ctx.eval(_GLUE)
@@ -145,30 +176,36 @@ class _Engine:
         return self._ctx
 
     def call(self, function: str, *args: Any) -> Any:
-        with self._lock:
-            return self._context().call(function, *args, timeout_sec=TIMEOUT_SECONDS)
+        return self._on_v8_thread(lambda: self._start().call(function, *args, timeout_sec=TIMEOUT_SECONDS))
 
     def load(self, style: str, purpose: str, items: list[dict[str, Any]]) -> str:
         """The name of ``style``'s engine for ``purpose``, with exactly ``items`` registered."""
         name = f"{style}/{purpose}"
-        if name not in self._engines:
-            _, csl, locale = STYLES[style]
-            self.call("hbEngine", name, Path(get_style_filepath(csl)).read_text(encoding="utf-8"), locale)
-            self._engines.add(name)
-        digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode("utf-8")).hexdigest()
-        if self._loaded.get(name) != digest:
-            self.call("hbLoad", name, items)
-            self._loaded[name] = digest
+        with self._lock:
+            if name not in self._engines:
+                _, csl, locale = STYLES[style]
+                self.call("hbEngine", name, Path(get_style_filepath(csl)).read_text(encoding="utf-8"), locale)
+                self._engines.add(name)
+            digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode("utf-8")).hexdigest()
+            if self._loaded.get(name) != digest:
+                self.call("hbLoad", name, items)
+                self._loaded[name] = digest
         return name
 
     def close(self) -> None:
-        """Stop V8 (its threads would otherwise keep the process from ending)."""
+        """Stop V8 on its own thread, then the thread (at exit, or when a caller asks)."""
         with self._lock:
+            if self._jobs is None or self._thread is None:
+                return
             if self._ctx is not None:
-                self._ctx.close()
-                self._ctx = None
-                self._engines.clear()
-                self._loaded.clear()
+                self._on_v8_thread(self._ctx.close)
+            done: Future[Any] = Future()
+            self._jobs.put((None, done))
+            done.result()
+            self._thread.join()
+            self._ctx, self._jobs, self._thread = None, None, None
+            self._engines.clear()
+            self._loaded.clear()
 
 
 _ENGINE = _Engine()
