@@ -10,7 +10,8 @@ import pytest
 import rispy
 
 from conftest import ROOT
-from handbook.bibliography import Bibliography, isbn_is_valid, load_references
+from handbook.bibliography import Bibliography
+from handbook.references import CSL_TYPES, isbn_is_valid, load_references
 from handbook.errors import ContentError
 
 ITEMS = {i["id"]: i for i in json.loads((ROOT / "docs/data/references.json").read_text())}
@@ -96,8 +97,7 @@ def test_unknown_type_and_missing_title(tmp_path: Path) -> None:
     item = {"id": "x2020", "type": "blog"}
     assert problems(tmp_path, [item]) == [
         "docs/data/references.json:3: the reference 'x2020': 'title' is missing. Add it.",
-        "docs/data/references.json:4: the reference 'x2020': 'type' is 'blog'; it must be one of: " + ", ".join(
-            __import__("handbook.bibliography", fromlist=["CSL_TYPES"]).CSL_TYPES) + ".",
+        "docs/data/references.json:4: the reference 'x2020': 'type' is 'blog'; it must be one of: " + ", ".join(CSL_TYPES) + ".",
     ]
 
 
@@ -140,10 +140,10 @@ def test_bad_locator_is_refused() -> None:
 EXPECTED = {
     ("apa", "article"): "Rogers, C. R. (1957). The necessary and sufficient conditions of therapeutic personality change. <i>Journal of Consulting Psychology</i>, <i>21</i>(2), 95–103. <a href=\"https://doi.org/10.1037/h0045357\">https://doi.org/10.1037/h0045357</a>",
     ("harvard", "article"): "Rogers, C.R. (1957) ‘The necessary and sufficient conditions of therapeutic personality change’, <i>Journal of Consulting Psychology</i>, 21(2), pp. 95–103. Available at: <a href=\"https://doi.org/10.1037/h0045357\">https://doi.org/10.1037/h0045357</a>.",
-    ("mla", "article"): "Rogers, C. R. “The Necessary and Sufficient Conditions of Therapeutic Personality Change.” <i>Journal of Consulting Psychology</i>, vol. 21, no. 2, 1957, pp. 95–103, <a href=\"https://doi.org/10.1037/h0045357\">https://doi.org/10.1037/h0045357</a>.",
-    ("chicago", "article"): "Rogers, C. R. 1957. “The Necessary and Sufficient Conditions of Therapeutic Personality Change.” <i>Journal of Consulting Psychology</i> 21 (2): 95–103. <a href=\"https://doi.org/10.1037/h0045357\">https://doi.org/10.1037/h0045357</a>.",
-    ("apa", "book"): "Rogers, C. R. (1961). <i>On becoming a person: A therapist's view of psychotherapy</i>. Houghton Mifflin.",
-    ("harvard", "book"): "Rogers, C.R. (1961) <i>On becoming a person: A therapist's view of psychotherapy</i>. Boston: Houghton Mifflin.",
+    ("mla", "article"): "Rogers, Carl R. “The Necessary and Sufficient Conditions of Therapeutic Personality Change.” <i>Journal of Consulting Psychology</i>, vol. 21, no. 2, 1957, pp. 95–103, <a href=\"https://doi.org/10.1037/h0045357\">https://doi.org/10.1037/h0045357</a>.",
+    ("chicago", "article"): "Rogers, Carl R. 1957. “The Necessary and Sufficient Conditions of Therapeutic Personality Change.” <i>Journal of Consulting Psychology</i> 21 (2): 95–103. <a href=\"https://doi.org/10.1037/h0045357\">https://doi.org/10.1037/h0045357</a>.",
+    ("apa", "book"): "Rogers, C. R. (1961). <i>On becoming a person: A therapist’s view of psychotherapy</i>. Houghton Mifflin.",
+    ("harvard", "book"): "Rogers, C.R. (1961) <i>On becoming a person: A therapist’s view of psychotherapy</i>. Boston: Houghton Mifflin.",
     ("apa", "edited"): "Ruch, G., Turney, D., &amp; Ward, A. (Eds.). (2010). <i>Relationship-based social work: Getting to the heart of practice</i>. Jessica Kingsley.",
     ("apa", "chapter"): "Ruch, G. (2010). The contemporary context of relationship-based practice. In G. Ruch, D. Turney, &amp; A. Ward (Eds.), <i>Relationship-based social work</i> (pp. 13–28). Jessica Kingsley.",
     ("apa", "webpage"): "Social Work England. (2019, July). <i>Professional standards</i>. <a href=\"https://www.socialworkengland.org.uk/standards/professional-standards/\">https://www.socialworkengland.org.uk/standards/professional-standards/</a>",
@@ -172,7 +172,8 @@ def test_every_style_renders_every_kind(style: str, kind: str) -> None:
 
 
 def test_question_mark_title_takes_no_extra_full_stop() -> None:
-    assert "what's next? <i>British Journal of Social Work</i>" in BIB.entry("mclaughlin2009")
+    assert "what’s next? <i>British Journal of Social Work</i>" in BIB.entry("mclaughlin2009")
+    assert "—What’s Next?” <i>British Journal of Social Work</i>" in BIB.entry("mclaughlin2009", "chicago")
 
 
 def test_edited_book_names_the_editors_once() -> None:
@@ -248,3 +249,21 @@ def test_the_handbook_writes_each_author_one_way() -> None:
 def test_harvard_calls_no_article_a_preprint() -> None:
     assert "[Preprint]" not in BIB.entry("rogers1946", "harvard")  # volume and pages not yet confirmed
     assert BIB.entry("rogers1946", "harvard").endswith("<i>American Psychologist</i>.")
+
+
+def test_harvard_writes_an_act_as_cite_them_right_does() -> None:
+    """Cite Them Right: "Title of Act including year and chapter number (in italics). Available
+    at: URL"; its CSL file prints "Care Act 2014 (2014)" without the chapter."""
+    assert BIB.entry("careact2014", "harvard") == (
+        '<i>Care Act 2014, c. 23</i>. Available at: <a href="https://www.legislation.gov.uk/ukpga/2014/23/contents">'
+        'https://www.legislation.gov.uk/ukpga/2014/23/contents</a>.')
+
+
+def test_a_court_case_is_cited_by_its_name_in_italics() -> None:
+    assert BIB.citet("gillick1985") == ("<i>Gillick v West Norfolk and Wisbech Area Health Authority</i>", "1985")
+    assert BIB.cite([("gillick1985", None)]) == [("gillick1985", "<i>Gillick v West Norfolk and Wisbech Area Health Authority</i>, 1985")]
+
+
+def test_a_chapter_is_named_in_full_in_apa() -> None:
+    """APA 7 (8.13): "(Rogers, 1957, Chapter 3)"."""
+    assert BIB.citet("rogers1957", "ch. 3") == ("Rogers", "1957, Chapter 3")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from handbook.bibliography import STYLES
+from handbook.csl import STYLES
 from handbook.formatcache import FormatCache
 from handbook.render import cite_html, citet_html, page_citation, references_html
 from handbook.site import load_handbook

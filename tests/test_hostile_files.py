@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FRONT, ROOT, MiniSite, page, problem_lines, run_mkdocs
-from handbook.bibliography import to_bibtex, to_ris
+from handbook.exports import to_bibtex, to_ris
 from test_hostile import check_lines, home, line_of  # the first pass's helpers: one home for them
 
 CHECK = [sys.executable, str(ROOT / "scripts" / "check.py"), "--no-spelling"]

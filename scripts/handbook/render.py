@@ -10,7 +10,9 @@ import urllib.parse
 from typing import TYPE_CHECKING, Any
 from collections.abc import Iterable
 
-from .bibliography import STYLES, Bibliography, standalone_entry, to_bibtex, to_ris
+from .bibliography import Bibliography, standalone_entry
+from .csl import STYLES
+from .exports import to_bibtex, to_ris
 from .formatcache import FormatCache
 from .glossary import Glossary
 from .pages import FrontMatter

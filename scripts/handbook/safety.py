@@ -214,7 +214,7 @@ def _describe(node: nodes.Node) -> str:
 
 
 def _locator(text: str) -> bool:
-    from .bibliography import LOCATOR_RE  # local import: bibliography is heavy and imports nothing of this
+    from .bibliography import LOCATOR_RE  # local import keeps this module light
 
     return bool(LOCATOR_RE.match(text.strip()))
 

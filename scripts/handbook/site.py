@@ -18,11 +18,12 @@ from pathlib import Path
 
 from .authors import Author, load_authors
 from .buildcache import check_cache
-from .bibliography import Bibliography, load_references
+from .bibliography import Bibliography
 from .corrections import CORRECTIONS_FILE, Correction, load_corrections
 from .errors import ContentError, Problem
 from .files import content_files, file_problems
 from .formatcache import cache_for
+from .references import load_references
 from .glossary import Glossary, load_glossary
 from .pages import FrontMatter, validate_front_matter
 from .releases import Releases, load_releases
