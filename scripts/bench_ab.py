@@ -25,7 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 from dev import environment, uv  # noqa: E402  (the pinned uv that dev.py uses)
+from handbook.config import ENV_NO_CACHE, ENV_SITE_URL  # noqa: E402
 
 
 def export(commit: str, dest: Path) -> Path:
@@ -46,9 +48,9 @@ def make(tree: Path, bindir: Path, size: str, dest: Path) -> int:
 
 def build(project: Path, bindir: Path, *, cold: bool) -> tuple[float, float]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop("HANDBOOK_SITE_URL", None)
+    env.pop(ENV_SITE_URL, None)
     if cold:
-        env["HANDBOOK_NO_CACHE"] = "1"
+        env[ENV_NO_CACHE] = "1"
     shutil.rmtree(project / "site", ignore_errors=True)
     before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     result = subprocess.run([str(bindir / "mkdocs"), "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(project / "site")],

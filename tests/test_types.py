@@ -142,7 +142,8 @@ def test_all_is_exactly_what_other_modules_use() -> None:
         if len(declared) != len(set(declared)):
             problems.append(f"{rel}: __all__ names something twice.")
         for name in sorted(used - set(declared)):
-            problems.append(f"{rel}: '{name}' is used from {uses[module][name][0]} but is not in __all__: add it, "
+            where = uses[module][name][0] if uses[module].get(name) else "the annotations of what it exports"
+            problems.append(f"{rel}: '{name}' is used from {where} but is not in __all__: add it, "
                             "or stop using it from outside.")
         for name in sorted(set(declared) - used):
             problems.append(f"{rel}: __all__ names '{name}', which nothing outside the module uses: take it out "

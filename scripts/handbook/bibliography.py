@@ -21,7 +21,7 @@ from .exports import to_bibtex, to_ris, year_of
 from .formatcache import FormatCache, cache_for, content_key
 from .text import did_you_mean, esc, plain_text
 
-__all__ = ["LOCATOR_RE", "Bibliography", "standalone_entry"]
+__all__ = ["LOCATOR_RE", "Bibliography", "Locator", "standalone_entry"]
 
 #: Numbered styles: a list numbers its entries in the order the page cites them.
 SEQUENCE_STYLES = frozenset({"vancouver"})
