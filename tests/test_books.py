@@ -171,7 +171,7 @@ def test_pdf_holds_a_page_with_its_authors_dates_citation_and_references(pdf: Pd
                      f"Handbook (Version {VERSION}). https://client-centred-practice-handbook.github.io/handbook/relationship/trust/"
                      ) in _squeezed(text)
     assert "References" in text
-    assert _squeezed("Beresford, P. (2005). 'Service users': regressive or liberatory terminology?") in _squeezed(text)
+    assert _squeezed("Beresford, P. (2005). “Service users”: regressive or liberatory terminology?") in _squeezed(text)
     # what only works on screen is left out
     for screen_only in ("Choose the style your course asks for", "Edit this page", "Copy", "BibTeX (.bib)"):
         assert screen_only not in text

@@ -14,6 +14,7 @@ opens no dialog and makes no request to another host on any page built from thes
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -184,7 +185,9 @@ def test_markdown_in_a_reference_is_shown_as_written_and_requests_nothing(mini: 
     assert result.returncode == 0, result.stdout
     advocacy = page(mini.path / "site", "roles/advocacy")
     assert not [img for img in advocacy.select("article img")]
-    assert "Tervalon ![x](https://example.org/pixel.png)" in advocacy.select_one("a.hb-cite[data-cite=tervalon1998]").get_text()
+    # citeproc-js may join a name to "!" with a narrow no-break space; the text is otherwise as written.
+    shown = re.sub(r"\s", " ", advocacy.select_one("a.hb-cite[data-cite=tervalon1998]").get_text())
+    assert "Tervalon ![x](https://example.org/pixel.png)" in shown
 
 
 # Bad input: one plain line each ---------------------------------------------------------------------
