@@ -252,8 +252,9 @@ def test_harvard_calls_no_article_a_preprint() -> None:
 
 
 def test_harvard_writes_an_act_as_cite_them_right_does() -> None:
-    """Cite Them Right: "Title of Act including year and chapter number (in italics). Available
-    at: URL"; its CSL file prints "Care Act 2014 (2014)" without the chapter."""
+    """Cite Them Right (9th edition, as Brunel University London's library quotes it): "Title of Act
+    including year and chapter (in italics)", then "Available at: URL"; its CSL file prints
+    "Care Act 2014 (2014)" without the chapter."""
     assert BIB.entry("careact2014", "harvard") == (
         '<i>Care Act 2014, c. 23</i>. Available at: <a href="https://www.legislation.gov.uk/ukpga/2014/23/contents">'
         'https://www.legislation.gov.uk/ukpga/2014/23/contents</a>.')

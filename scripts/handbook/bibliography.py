@@ -202,7 +202,8 @@ def _house_rules(text: str, style: str, item: dict[str, Any]) -> str:
         text = re.sub(r"\bRetrieved (?=<a href=)", "", text)
     # UK legislation: APA and Chicago print it as US public law ("Pub. L. No. C. 23 (2014)"),
     # and Cite Them Right's CSL file as "Care Act 2014 (2014)" without the chapter, where its
-    # manual has "Title of Act including year and chapter number (in italics)". Written as
+    # manual has "Title of Act including year and chapter (in italics)" (9th edition, as quoted by
+    # Brunel University London's library: libanswers.brunel.ac.uk/faq/13878). Written as
     # UK practice cites an Act: "Care Act 2014, c. 23. URL" (APA), "Care Act 2014. 2014.
     # c. 23. URL." (Chicago) and "<i>Care Act 2014, c. 23</i>. Available at: URL." (Harvard).
     if item.get("type") == "legislation" and style in ("apa", "chicago", "harvard"):

@@ -189,9 +189,9 @@ class _Engine:
                 _, csl, locale = STYLES[style]
                 self.call("hbEngine", name, Path(get_style_filepath(csl)).read_text(encoding="utf-8"), locale)
                 self._engines.add(name)
-            digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode("utf-8")).hexdigest()
+            hidden, digest = _prepared(items)
             if self._loaded.get(name) != digest:
-                self.call("hbLoad", name, items)
+                self.call("hbLoad", name, hidden)
                 self._loaded[name] = digest
         return name
 
@@ -229,6 +229,24 @@ def _hidden(value: Any) -> Any:
     return value
 
 
+#: The last lists of items handed over, by identity: ``(items, hidden, digest)``. A reference
+#: list is handed over for each citation, and hiding and hashing it each time cost a cold
+#: build of the handbook about as much as formatting its citations.
+_PREPARED: dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]], str]] = {}
+
+
+def _prepared(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str]:
+    """``items`` with their markup hidden, and a digest of them (computed once per list)."""
+    kept = _PREPARED.get(id(items))
+    if kept is None or kept[0] is not items:
+        hidden = _hidden(items)
+        digest = hashlib.sha256(json.dumps(hidden, sort_keys=True).encode("utf-8")).hexdigest()
+        if len(_PREPARED) > 16:
+            _PREPARED.clear()
+        kept = _PREPARED[id(items)] = (items, hidden, digest)
+    return kept[1], kept[2]
+
+
 def _shown(html: str) -> str:
     return html.translate(_SHOW).strip()
 
@@ -237,7 +255,7 @@ def format_bibliography(style: str, items: list[dict[str, Any]]) -> tuple[list[s
     """The style's reference list of ``items``: (ids in the style's order, HTML by id).
 
     Disambiguation (year suffixes, initials, added names) is the style's, over these items."""
-    name = _ENGINE.load(style, "list", _hidden(items))
+    name = _ENGINE.load(style, "list", items)
     order, entries = json.loads(_ENGINE.call("hbBibliography", name))
     return order, {key: _shown(text) for key, text in zip(order, entries)}
 
@@ -245,13 +263,13 @@ def format_bibliography(style: str, items: list[dict[str, Any]]) -> tuple[list[s
 def format_citations(style: str, items: list[dict[str, Any]], cites: list[dict[str, str]]) -> list[str]:
     """One citation cluster per cite (``{"id": ..., "locator": ..., "label": ...}``), as HTML
     with the style's brackets, disambiguated over ``items`` as their reference list is."""
-    name = _ENGINE.load(style, "list", _hidden(items))
+    name = _ENGINE.load(style, "list", items)
     return [_shown(text) for text in json.loads(_ENGINE.call("hbCitations", name, _hidden(cites)))]
 
 
 def format_entry(style: str, item: dict[str, Any]) -> str:
     """The reference of one item on its own (a page's own citation), as HTML."""
-    name = _ENGINE.load(style, "one", [_hidden(item)])
+    name = _ENGINE.load(style, "one", [item])
     _, entries = json.loads(_ENGINE.call("hbBibliography", name))
     return _shown(entries[0])
 
