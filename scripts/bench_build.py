@@ -218,7 +218,8 @@ def markdown_table(rows: list[dict], preview: dict, runs: int) -> str:
     for r in rows:
         out.append(f"| {r['size']} | {r['pages']} | {r['plain_cpu']:.1f} ({r['plain_wall']:.1f}) | {r['cold_cpu']:.1f} "
                    f"({r['cold_wall']:.1f}) | {r['cold_ratio']:.2f}x | {r['warm_cpu']:.1f} ({r['warm_wall']:.1f}) | {r['warm_ratio']:.2f}x "
-                   f"| {r['zensical_cpu']:.1f} ({r['zensical_wall']:.1f}) | {r['zensical_ratio']:.2f}x | {r['zensical_vs_mkdocs_wall']:.2f} |")
+                   + ("| fails (below) | | |" if r.get("zensical_failed") else
+                      f"| {r['zensical_cpu']:.1f} ({r['zensical_wall']:.1f}) | {r['zensical_ratio']:.2f}x | {r['zensical_vs_mkdocs_wall']:.2f} |"))
     out += [f"\nZensical could not build the {r['size']}-page site: {r['zensical_failed']}" for r in failed]
     if preview:
         out += ["", "Preview (`python3 dev.py serve`, the real site): seconds from saving a page to the reloaded page,",
