@@ -120,7 +120,7 @@ def to_ris(items: list[dict[str, Any]]) -> str:
     return str(rispy.dumps(records, implementation=_RisWriter))
 
 
-class _RisWriter(rispy.RisWriter):  # type: ignore[misc,unused-ignore]  # rispy has no type hints (Any when its import is not followed)
+class _RisWriter(rispy.RisWriter):  # rispy has no type hints: its classes are Any to mypy (pyproject.toml)
     """rispy's writer without its numbered "1." line before each record: the RIS
     specification has none, and reference managers read it as a stray line."""
 
