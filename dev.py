@@ -173,7 +173,8 @@ COMMANDS = {
     "check": "check pages without building the site (other arguments: pages to check, --no-spelling)",
     "new": "create a new page from the template (other arguments go to scripts/new_page.py)",
     "publish": "build every release as the deploy publishes it (other arguments go to scripts/publish.py: -d DIR, "
-               "--store DIR keeps each release's archive so that it is built once, --archives-only, --new-archives DIR)",
+               "--store DIR keeps each release's archive so that it is built once, --archives-only, --new-archives DIR, "
+               "--no-books for a quicker look without the PDF, EPUB and offline copy)",
     "bench": "measure build cost, preview reload time and Lighthouse scores",
     "help": "show this help",
 }

@@ -1,6 +1,6 @@
 """Build what the deploy workflow publishes: every release at its own address, the newest also at the plain one.
 
-    python3 dev.py publish [-d site] [--store DIR] [--new-archives DIR] [--archives-only]
+    python3 dev.py publish [-d site] [--store DIR] [--new-archives DIR] [--archives-only] [--no-books]
 
 Each release is a git tag ``v<version>`` (``v0.2.0``), published for ever at
 ``<site>/v/<version>/``; the newest is also at the plain addresses, which are fixed
@@ -22,7 +22,9 @@ attached to the GitHub releases and attaches the archives a run makes (``--new-a
 to their releases, in a job that runs none of the repository's code and never replaces an
 asset; pull requests cannot write to releases (README, "Releases"). Every stored archive is
 checked before anything is built, and one that fails stops the run with nothing published.
-Without ``--store`` every release is built, into a temporary store.
+Without ``--store`` every release is built, into a temporary store. ``--no-books`` builds without
+the PDF, EPUB and offline copy, for a quicker look at the releases: an archive made so says it in
+its ``release.json``, and a run that makes the books (as the deploy does) refuses it.
 
 What depends on later releases is added when the site is put together, never stored: the
 stored files are exactly what the release's build wrote, and the copies under ``v/`` are then
@@ -100,8 +102,9 @@ def release_tags(repo: Path) -> list[Tag]:
 
 # Building a release from its tag --------------------------------------------------------------------
 
-def build_tag(repo: Path, tag: Tag, builds: list[tuple[str, Path]]) -> None:
-    """The tag's site built at each address into its folder, by the tag's own ``dev.py build``."""
+def build_tag(repo: Path, tag: Tag, builds: list[tuple[str, Path]], *, books: bool = True) -> None:
+    """The tag's site built at each address into its folder, by the tag's own ``dev.py build`` (with its
+    books when the tag makes them, unless ``books`` is false)."""
     with tempfile.TemporaryDirectory(prefix=f"release-{tag.version}-") as tmp:
         tree = Path(tmp) / "tree"
         tree.mkdir()
@@ -109,12 +112,12 @@ def build_tag(repo: Path, tag: Tag, builds: list[tuple[str, Path]]) -> None:
         subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
         _reuse_bootstrap(tree)
         # A release whose dev.py makes the books (0.3.0 on) publishes its PDF, EPUB and offline copy too.
-        books = ["--books"] if '"--books"' in (tree / "dev.py").read_text(encoding="utf-8") else []
+        books_flag = ["--books"] if books and '"--books"' in (tree / "dev.py").read_text(encoding="utf-8") else []
         for url, dest in builds:
             target = Path(tmp) / "site"
             say(f"{tag.version} at {url}: building {tag.commit[:12]} with its own dev.py and lock file")
             started = time.monotonic()
-            result = subprocess.run([_python(), "dev.py", "build", *books, "-d", str(target)], cwd=tree,
+            result = subprocess.run([_python(), "dev.py", "build", *books_flag, "-d", str(target)], cwd=tree,
                                     env=_clean_env() | {ENV_SITE_URL: url})
             if result.returncode != 0:
                 raise SystemExit(f"publish: release {tag.version} (tag v{tag.version}, {tag.commit[:12]}) did not build; "
@@ -167,9 +170,12 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_archive(site: Path, tag: Tag, address: str, store: Path) -> Path:
-    """Pack a release's built site into ``store``: the same files always give the same bytes."""
-    manifest = {"version": tag.version, "commit": tag.commit, "address": address}
+def write_archive(site: Path, tag: Tag, address: str, store: Path, *, books: bool = True) -> Path:
+    """Pack a release's built site into ``store``: the same files always give the same bytes. An archive
+    built without the books (``--no-books``) says so in its manifest."""
+    manifest: dict[str, object] = {"version": tag.version, "commit": tag.commit, "address": address}
+    if not books:
+        manifest["no_books"] = True
     buffer = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as zipped, \
             tarfile.open(fileobj=zipped, mode="w", format=tarfile.PAX_FORMAT) as tar:
@@ -202,8 +208,9 @@ def _add(tar: tarfile.TarFile, name: str, data: bytes | None) -> None:
         tar.addfile(info, io.BytesIO(data))
 
 
-def read_archive(store: Path, tag: Tag, address: str) -> Path | None:
-    """The release's archive in ``store`` once checked, or ``None`` when the store has none."""
+def read_archive(store: Path, tag: Tag, address: str, *, books: bool = True) -> Path | None:
+    """The release's archive in ``store`` once checked, or ``None`` when the store has none. With ``books``
+    (as the deploy publishes), an archive made without them is refused."""
     archive = store / archive_name(tag.version)
     if not archive.exists():
         return None
@@ -230,6 +237,8 @@ def read_archive(store: Path, tag: Tag, address: str) -> Path | None:
             raise StoreError(f"publish: {where} has no readable {MANIFEST} ({error}); nothing was published.") from None
     differences = [f"its {field} is {manifest.get(field)!r}, not {want!r}" for field, want
                    in (("version", tag.version), ("commit", tag.commit), ("address", address)) if manifest.get(field) != want]
+    if books and manifest.get("no_books"):
+        differences.append("it was built without its books (publish --no-books), and a release is never published without them")
     if differences:
         moved = " If the site has moved, remove the stored archives to build the releases again." if differences[-1].startswith("its address") else ""
         raise StoreError(f"publish: {where} is not release {tag.version} as tag v{tag.version} makes it: "
@@ -310,10 +319,12 @@ def mark_release(target: Path, tag: Tag, latest: Tag, releases: Releases, base: 
 
 # Putting the site together ------------------------------------------------------------------------------
 
-def publish(repo: Path, out: Path | None, store: Path | None = None, new_archives: Path | None = None) -> list[Tag]:
+def publish(repo: Path, out: Path | None, store: Path | None = None, new_archives: Path | None = None, *,
+            books: bool = True) -> list[Tag]:
     """Every release into ``out/v/<version>/`` (from ``store`` when it has it) and the newest into ``out/``.
 
-    With ``out`` ``None``, only the archives missing from the store are made."""
+    With ``out`` ``None``, only the archives missing from the store are made; with ``books`` false, the
+    releases are built without their books."""
     tags = release_tags(repo)
     if not tags:
         raise SystemExit("publish: there is no release tag yet. Tag the commit of each release, e.g. "
@@ -325,7 +336,7 @@ def publish(repo: Path, out: Path | None, store: Path | None = None, new_archive
     store = store if store is not None else Path(tempfile.mkdtemp(prefix="releases-"))
     try:
         # Every stored archive is checked before anything is built: a bad one stops the run at once.
-        stored = {tag: read_archive(store, tag, f"{base}v/{tag.version}/") for tag in tags}
+        stored = {tag: read_archive(store, tag, f"{base}v/{tag.version}/", books=books) for tag in tags}
         for tag, archive in stored.items():
             if archive is not None:
                 say(f"{tag.version}: from the store ({archive.name}, sha256 checked), not built")
@@ -336,9 +347,10 @@ def publish(repo: Path, out: Path | None, store: Path | None = None, new_archive
                 if tag == latest and out is not None:
                     builds.insert(0, (base, plain))
                 if builds:
-                    build_tag(repo, tag, builds)
+                    build_tag(repo, tag, builds, books=books)
                 if stored[tag] is None:
-                    archive = stored[tag] = write_archive(Path(tmp) / tag.version, tag, f"{base}v/{tag.version}/", store)
+                    archive = stored[tag] = write_archive(Path(tmp) / tag.version, tag, f"{base}v/{tag.version}/", store,
+                                                          books=books)
                     if new_archives is not None:
                         new_archives.mkdir(parents=True, exist_ok=True)
                         for made in (archive, archive.with_name(archive.name + ".sha256")):
@@ -382,12 +394,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="also copy the archives this run made (with their .sha256) into DIR, to attach to their releases")
     parser.add_argument("--archives-only", action="store_true",
                         help="only make the archives missing from the store; publish no site")
+    parser.add_argument("--no-books", dest="books", action="store_false",
+                        help="build the releases without their PDF, EPUB and offline copy (quicker, to look at the "
+                             "releases; the deploy never publishes such an archive)")
     parser.add_argument("--repo", type=Path, default=ROOT, help="the git repository whose tags are published")
     args = parser.parse_args(argv)
     if args.archives_only and args.store is None:
         parser.error("--archives-only needs --store DIR, where the archives are kept")
     publish(args.repo.resolve(), None if args.archives_only else args.site_dir.resolve(),
-            args.store.resolve() if args.store else None, args.new_archives.resolve() if args.new_archives else None)
+            args.store.resolve() if args.store else None, args.new_archives.resolve() if args.new_archives else None,
+            books=args.books)
     return 0
 
 

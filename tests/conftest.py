@@ -13,6 +13,7 @@ import functools
 import http.server
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -25,9 +26,11 @@ import pytest
 from bs4 import BeautifulSoup
 from filelock import FileLock
 
+from handbook.config import ENV_SHARED_CACHE
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-ENV = {k: v for k, v in os.environ.items() if k != "HANDBOOK_SITE_URL"} | {"NO_MKDOCS_2_WARNING": "1"}
+ENV = {k: v for k, v in os.environ.items() if k not in {"HANDBOOK_SITE_URL", ENV_SHARED_CACHE}} | {"NO_MKDOCS_2_WARNING": "1"}
 
 
 def run_mkdocs(project: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -41,6 +44,23 @@ def run_folder(factory: pytest.TempPathFactory) -> Path:
     """This run's temporary folder, the same for every worker (under xdist each has a folder of its own in it)."""
     base = factory.getbasetemp()
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Every site the run builds shares one cache of formatted citations and drawn figures (kept by content
+    alone, so a string from it is the one formatting would give: tests/test_formatcache.py); the first
+    worker seeds it from the project's own cache."""
+    if not os.environ.get("PYTEST_XDIST_WORKER") and session.config.pluginmanager.hasplugin("xdist") \
+            and session.config.getoption("numprocesses", None):
+        return  # the controller of the workers runs no test
+    folder = run_folder(session.config._tmp_path_factory) / "shared-cache"  # type: ignore[attr-defined]
+    with FileLock(str(folder) + ".lock"):
+        if not folder.exists():
+            folder.mkdir()
+            own = ROOT / ".cache" / "handbook" / "citeproc.json"
+            if own.is_file():
+                shutil.copyfile(own, folder / "citeproc.json")
+    ENV[ENV_SHARED_CACHE] = str(folder)
 
 
 def shared(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], dict]) -> dict:

