@@ -12,11 +12,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from conftest import CHROMIUM
+from test_axe import AXE_TAGS, every_page
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by `python3 dev.py test`")]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 
 @pytest.fixture
@@ -230,33 +229,12 @@ def test_the_dark_scheme_has_its_colours_without_materials_palette_file(scheme: 
     assert (background == "rgb(255, 255, 255)") == (name == "light"), (name, background)
 
 
-def _every_page() -> list[str]:
-    """The URL path of every page in docs/ (the built site has one page for each)."""
-    docs = Path(__file__).resolve().parent.parent / "docs"
-    urls = []
-    for md in sorted(docs.rglob("*.md")):
-        rel = md.relative_to(docs).with_suffix("")
-        urls.append("" if str(rel) == "index" else (str(rel.parent) + "/" if rel.name == "index" else str(rel) + "/"))
-    return urls
-
-
 @pytest.fixture(scope="module", params=["light", "dark"])
 def scheme(request: pytest.FixtureRequest, browser: Browser, server: str) -> Iterator[tuple[str, Page]]:
-    """One tab per colour scheme, reused for every page (one browser, one built site)."""
+    """One tab per colour scheme, reused by the tests that look at both."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=request.param, base_url=server)
     yield request.param, context.new_page()
     context.close()
-
-
-@pytest.mark.parametrize("url", _every_page())
-def test_axe_finds_no_violations_on_any_page(scheme: tuple[str, Page], url: str) -> None:
-    name, page = scheme
-    page.goto(url)
-    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate" if name == "dark" else "default")
-    # The markup is the same in both schemes: in dark, the rules about colour are what can change.
-    rules = {"type": "tag", "values": AXE_TAGS} if name == "light" else {"type": "rule", "values": COLOUR_RULES}
-    results = Axe().run(page, options={"runOnly": rules, "resultTypes": ["violations"]})
-    assert results.violations_count == 0, results.generate_report()
 
 
 def test_phone_width_layout_on_every_page(browser: Browser, server: str) -> None:
@@ -264,7 +242,7 @@ def test_phone_width_layout_on_every_page(browser: Browser, server: str) -> None
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, base_url=server)
     page = context.new_page()
     problems = []
-    for url in _every_page():
+    for url in every_page():
         page.goto(url)
         layout = page.evaluate("""() => {
             const title = document.querySelector('article h1'), dates = document.querySelector('.hb-dates');

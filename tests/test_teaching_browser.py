@@ -9,10 +9,11 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, expect
 
 from conftest import CHROMIUM
+from test_axe import AXE_TAGS
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by `python3 dev.py test`")]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
 
 
 def test_without_javascript_an_answer_opens_by_keyboard(browser: Browser, server: str) -> None:
