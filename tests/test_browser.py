@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from conftest import CHROMIUM
 from test_axe import AXE_TAGS, every_page
+from test_search import TRACK_WORKER
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by `python3 dev.py test`")]
@@ -293,13 +294,15 @@ def test_keyboard_navigation_reaches_a_section(page: Page) -> None:
 
 
 def test_keyboard_search_from_shortcut_to_page(page: Page) -> None:
+    page.context.add_init_script(TRACK_WORKER)
     page.goto("")
     page.keyboard.press("/")  # Material's shortcut: focus the search box
     expect(page.locator(".md-search__input")).to_be_focused()
     page.keyboard.type("independent advocacy", delay=20)
-    # The whole query's results, not those of the words typed so far (which the next ones replace).
+    # The whole query's results, with no other query still to answer (its results would replace these).
     expect(page.locator(".md-search-result__link").first).to_have_attribute(
         "href", re.compile(r"[?&]h=independent\+advocacy"), timeout=15000)
+    page.wait_for_function("() => hbSearch.sent > 0 && hbSearch.sent === hbSearch.received", timeout=15000)
     page.keyboard.press("ArrowDown")
     expect(page.locator(".md-search-result a").first).to_be_focused()
     page.keyboard.press("Enter")
