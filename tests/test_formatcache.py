@@ -51,3 +51,24 @@ def test_editing_a_reference_changes_it_on_the_next_build(mini: MiniSite, monkey
     assert mini.build().returncode == 0
     after = page(mini.path / "site", "roles/advocacy").select_one("#ref-tervalon1998").get_text()
     assert "An edited title for the cache test" in after and after != before
+
+
+def test_two_processes_saving_one_cache_keep_each_others_entries(tmp_path: Path) -> None:
+    path = tmp_path / "citeproc.json"
+    first, second = FormatCache(path), FormatCache(path)  # both loaded before either saved
+    first.put("a", "formatted by the first")
+    second.put("b", "formatted by the second")
+    first.save()
+    second.save()
+    again = FormatCache(path)
+    assert (again.get("a"), again.get("b")) == ("formatted by the first", "formatted by the second")
+
+
+def test_a_shared_cache_holds_the_citations_and_the_project_keeps_its_checks(mini: MiniSite, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    shared = tmp_path / "shared"
+    monkeypatch.setitem(ENV, ENV_SHARED_CACHE, str(shared))
+    assert mini.build().returncode == 0
+    assert (shared / "citeproc.json").is_file() and not (mini.path / ".cache" / "handbook" / "citeproc.json").exists()
+    assert (mini.path / ".cache" / "handbook" / "checks.json").is_file()  # kept by path: the project's own
+    assert "Rogers" in page(mini.path / "site", "roles/advocacy").select_one("#ref-rogers1957").get_text()
