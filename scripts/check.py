@@ -15,6 +15,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from handbook.buildcache import committed_caches
 from handbook.configcheck import config_problems
 from handbook.errors import format_problems
 from handbook.files import file_problems, is_fatal
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root.resolve()
     if args.preflight:
-        problems = config_problems(root) + [p for p in file_problems(root, root / "docs") if is_fatal(p)]
+        problems = config_problems(root) + [p for p in file_problems(root, root / "docs") if is_fatal(p)] + committed_caches(root)
         if problems:
             print(format_problems(problems))
             print("\nNothing was built: fix the lines above first.")
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     from handbook.standard import kind_of, page_summary
 
     handbook = load_handbook(root, root / "docs")
-    problems = run_checks(handbook, args.paths or None, spelling=not args.no_spelling)
+    problems = committed_caches(root) + run_checks(handbook, args.paths or None, spelling=not args.no_spelling)
     if problems:
         print(format_problems(problems))
     errors = sum(p.severity == "error" for p in problems)

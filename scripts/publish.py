@@ -110,6 +110,7 @@ def build_tag(repo: Path, tag: Tag, builds: list[tuple[str, Path]], *, books: bo
         tree.mkdir()
         archive = subprocess.run(["git", "archive", "--format=tar", tag.commit], cwd=repo, check=True, capture_output=True).stdout
         subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+        shutil.rmtree(tree / ".cache", ignore_errors=True)  # a cache committed to the tag is never trusted: the build makes its own
         _reuse_bootstrap(tree)
         # A release whose dev.py makes the books (0.3.0 on) publishes its PDF, EPUB and offline copy too.
         books_flag = ["--books"] if books and '"--books"' in (tree / "dev.py").read_text(encoding="utf-8") else []

@@ -281,3 +281,21 @@ def test_no_payload_of_the_second_pass_runs_or_requests_anything_even_in_the_pre
     finally:
         tab.close()
     assert dialogs == [] and outside == [], (dialogs, outside)
+
+
+def test_a_cache_committed_to_the_repository_is_refused_and_never_published_from(mini: MiniSite) -> None:
+    """Each build makes its own caches (.cache/ is ignored by git): one added by force in a pull request
+    would be taken on trust (pages as checked, citations as formatted), so the checks refuse it."""
+    assert mini.build().returncode == 0  # the build's own cache
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
+    (mini.path / ".gitignore").write_text("/.cache/\n/site/\n")
+    subprocess.run([*git, "init", "-q"], cwd=mini.path, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=mini.path, check=True)
+    ok = subprocess.run([*CHECK, "--preflight", "--root", str(mini.path)], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout  # ignored, as it should be: nothing to say
+    subprocess.run([*git, "add", "-f", ".cache/handbook/checks.json"], cwd=mini.path, check=True)
+    expected = (".cache/handbook/checks.json: is one of the build's own caches, committed to the repository: a build would "
+                "take what it says on trust. Remove it from the repository with `git rm -r --cached .cache`.")
+    for args in (["--preflight"], []):
+        result = subprocess.run([*CHECK, *args, "--root", str(mini.path)], capture_output=True, text=True)
+        assert result.returncode == 1 and expected in result.stdout.splitlines(), result.stdout

@@ -271,14 +271,17 @@ site = pathlib.Path(args[args.index("-d") + 1])
 site.mkdir(parents=True)
 (site / "index.html").write_text('<link rel="canonical" href="' + os.environ["HANDBOOK_SITE_URL"] + '">')
 (site / "asked.txt").write_text(" ".join(args))
+(site / "cache.txt").write_text(str(pathlib.Path(".cache").exists()))
 """
 
 
 @pytest.mark.parametrize("books", [True, False])
-def test_a_release_is_built_with_its_books_unless_asked_not_to(tmp_path: Path, books: bool) -> None:
+def test_a_release_is_built_with_its_books_unless_asked_not_to_and_without_a_committed_cache(tmp_path: Path, books: bool) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
     (repo / "dev.py").write_text(FAKE_DEV_PY, encoding="utf-8")
+    (repo / ".cache" / "handbook").mkdir(parents=True)
+    (repo / ".cache" / "handbook" / "checks.json").write_text("{}")  # committed by mistake or on purpose
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "Release 0.3.0")
@@ -286,6 +289,7 @@ def test_a_release_is_built_with_its_books_unless_asked_not_to(tmp_path: Path, b
     publish.build_tag(repo, publish.Tag("0.3.0", commit), [("https://example.org/h/", tmp_path / "out")], books=books)
     asked = (tmp_path / "out" / "asked.txt").read_text()
     assert asked.startswith("build --books -d " if books else "build -d "), asked
+    assert (tmp_path / "out" / "cache.txt").read_text() == "False"  # a cache in the tag is never trusted
 
 
 def test_an_archive_is_the_same_bytes_whenever_it_is_made(tmp_path: Path) -> None:

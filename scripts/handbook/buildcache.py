@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from .errors import Problem
 from .files import content_files
 from .formatcache import FormatCache, cache_for
 
-__all__ = ["check_cache", "inputs_digest", "problems_from", "problems_to"]
+__all__ = ["check_cache", "committed_caches", "inputs_digest", "problems_from", "problems_to"]
 
 #: Bump when what a kept result means changes in a way the code's own digest cannot see.
 CACHE_VERSION = "checks-1"
@@ -66,3 +67,18 @@ def problems_to(problems: list[Problem]) -> list[list[Any]]:
 
 def problems_from(rows: list[list[Any]]) -> list[Problem]:
     return [Problem(str(f), int(line) if line is not None else None, str(m), str(s)) for f, line, m, s in rows]
+
+
+def committed_caches(root: Path) -> list[Problem]:
+    """Files under ``.cache/`` that the repository holds: each build makes its own caches, and one
+    committed would be trusted by the next build (pages taken as checked, citations as formatted).
+    ``dev.py check`` refuses them on the pull request; ``scripts/publish.py`` builds no release with them."""
+    if not (root / ".git").exists():
+        return []
+    try:
+        listed = subprocess.run(["git", "ls-files", "-z", "--", ".cache"], cwd=root, capture_output=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [Problem(name, None, "is one of the build's own caches, committed to the repository: a build would take what it "
+                                "says on trust. Remove it from the repository with `git rm -r --cached .cache`.")
+            for name in listed.decode("utf-8", "replace").split("\0") if name]
