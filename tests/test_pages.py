@@ -141,3 +141,35 @@ def test_usage_scan_finds_calls_with_lines_and_skips_code(tmp_path: Path) -> Non
     assert usage.pages_by_ref["lee2001"] == ["roles/a.md"] and usage.pages_by_term["empathy"] == ["roles/a.md"]
     assert usage.titles["roles/a.md"] == "A"
     assert usage.refs_by_page["roles/a.md"] == ["rogers1957", "lee2001", "tervalon1998"]
+
+
+def test_a_kept_parse_is_used_only_for_the_same_text_and_a_refused_page_is_read_afresh(tmp_path: Path,
+                                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scan keeps each page's parsed template in the build-check cache (under its text and the code):
+    the next scan reads an unchanged page from it, without Jinja, and finds the same calls; a changed page
+    is read again; a page with refused template code is never kept, so its problem is found every time."""
+    from handbook import usage as usage_module
+    from handbook.formatcache import FormatCache
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text('---\ntitle: A\n---\nText {{ term("empathy") }} and {{ cite("rogers1957", "p. 96") }}.\n', encoding="utf-8")
+    (docs / "b.md").write_text("---\ntitle: B\n---\n{% for x in y %}{{ x }}{% endfor %}\n", encoding="utf-8")
+    kept = FormatCache(tmp_path / "checks.json")
+    first = scan(docs, kept, "code")
+    assert [(c.line, c.macro, c.args) for c in first.calls] == [(4, "term", ("empathy",)), (4, "cite", ("rogers1957", "p. 96"))]
+    assert any(where == "b.md" for where, _, _ in first.problems)
+    kept.save()
+    usage_module._PARSED.clear()
+    read: list[str] = []
+    real_parse = usage_module.parse_page
+    monkeypatch.setattr(usage_module, "parse_page", lambda text: read.append(text) or real_parse(text))
+    again = scan(docs, FormatCache(tmp_path / "checks.json"), "code")
+    assert [(c.line, c.macro, c.args) for c in again.calls] == [(c.line, c.macro, c.args) for c in first.calls]
+    assert again.sources["a.md"][1].chunks == first.sources["a.md"][1].chunks
+    assert len(read) == 1 and "{% for" in read[0]  # only the refused page was read by Jinja again
+    assert sorted(again.problems) == sorted(first.problems)
+    usage_module._PARSED.clear()
+    (docs / "a.md").write_text('---\ntitle: A\n---\nNow {{ term("respect") }}.\n', encoding="utf-8")
+    changed = scan(docs, FormatCache(tmp_path / "checks.json"), "code")
+    assert [(c.macro, c.args) for c in changed.calls] == [("term", ("respect",))]
