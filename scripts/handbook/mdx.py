@@ -47,31 +47,38 @@ class _Appendix(Preprocessor):
             root = Path.cwd()
             handbook = site_module.load_handbook(root, root / self.docs_dir)
         extra: list[str] = []
-        blocks: list[str] = []
+        blocks: dict[str, list[str]] = {"references": [], "definitions": []}
         if keys and handbook.bibliography is not None:
             refs = references_html(handbook.bibliography, keys)
             if refs:
                 extra += ["", "## References {data-search-exclude}", "", refs, ""]  # found on the References page, not on every page
-                blocks.append(refs)
+                blocks["references"].append(refs)
         if terms and handbook.glossary is not None:
             page = _zensical_page_path(self.md) or site_module.CURRENT_PAGE
             url = relative_url(page, GLOSSARY_PAGE, directory_urls=site_module.DIRECTORY_URLS) if page else None
             definitions = definitions_html(handbook.glossary, terms, url)
             extra += ["", definitions, ""]
-            blocks.append(definitions)
-        self.md.hb_appendix_blocks = [b for b in blocks if b and "\n" not in b]  # type: ignore[attr-defined]
+            blocks["definitions"].append(definitions)
+        self.md.hb_appendix_blocks = {k: [b for b in v if b and "\n" not in b] for k, v in blocks.items()}  # type: ignore[attr-defined]
         return lines + extra
 
 
 class _StashAppendix(Preprocessor):
-    """The appended reference list and definitions (HTML the handbook made, one line each) stored as
+    """The appended reference list or definitions (HTML the handbook made, one line each) stored as
     raw HTML blocks directly, as Python-Markdown's HTML-block reader would store them, without that
-    reader walking every tag of them. Runs after MkDocs has read the page's anchors from the raw HTML
-    (21) and before the HTML-block reader (20); the page's HTML is still sanitised as a whole at the end."""
+    reader walking every tag of them; the page's HTML is still sanitised as a whole at the end.
+
+    The reference list is stored after MkDocs has read the page's anchors from its raw HTML (21), as
+    other pages may link to a reference (``#ref-rogers1957``); the definitions, whose ids no link may
+    name (the check refuses a link to one), before it."""
+
+    def __init__(self, md: Markdown, kind: str) -> None:
+        super().__init__(md)
+        self.kind = kind
 
     def run(self, lines: list[str]) -> list[str]:
-        blocks = getattr(self.md, "hb_appendix_blocks", None) or []
-        self.md.hb_appendix_blocks = []  # type: ignore[attr-defined]
+        kept = getattr(self.md, "hb_appendix_blocks", None) or {}
+        blocks = kept.pop(self.kind, [])
         position = len(lines)
         for block in reversed(blocks):
             position = _last_index(lines, block, position)
@@ -237,8 +244,10 @@ class HandbookExtension(Extension):
         md.registerExtension(self)
         # After the macros (Zensical registers them at 35), before code blocks are stashed.
         md.preprocessors.register(_Appendix(md, self.getConfig("docs_dir")), "handbook_appendix", 33)
-        # Between MkDocs' reading of anchors in raw HTML (21) and the HTML-block reader (20).
-        md.preprocessors.register(_StashAppendix(md), "handbook_stash_appendix", 20.5)
+        # The definitions after whitespace is normalised (30), before MkDocs reads anchors in raw HTML (21);
+        # the reference list between that (21) and the HTML-block reader (20).
+        md.preprocessors.register(_StashAppendix(md, "definitions"), "handbook_stash_definitions", 29)
+        md.preprocessors.register(_StashAppendix(md, "references"), "handbook_stash_references", 20.5)
         # Figures: after the macros, before fenced code blocks are read (25).
         md.preprocessors.register(_Figures(md), "handbook_figures", 28)
         # Before Zensical's macros (35); a no-op under MkDocs.
