@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # imported when the engine starts: a build whose citations ar
     from py_mini_racer import MiniRacer
 
 __all__ = ["LOCALES", "STYLES", "close", "fingerprint", "format_bibliography", "format_citations", "format_entry",
-           "running", "text_cases", "versions"]
+           "running", "style_file", "text_cases", "versions"]
 
 #: The citation styles offered to readers: key -> (label, CSL file, locale).
 STYLES: dict[str, tuple[str, str, str]] = {
