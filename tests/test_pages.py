@@ -141,3 +141,64 @@ def test_usage_scan_finds_calls_with_lines_and_skips_code(tmp_path: Path) -> Non
     assert usage.pages_by_ref["lee2001"] == ["roles/a.md"] and usage.pages_by_term["empathy"] == ["roles/a.md"]
     assert usage.titles["roles/a.md"] == "A"
     assert usage.refs_by_page["roles/a.md"] == ["rogers1957", "lee2001", "tervalon1998"]
+
+
+
+_SCAN_AGAIN = """
+import json, sys
+from pathlib import Path
+import jinja2
+sys.path.insert(0, "scripts")
+from handbook.formatcache import FormatCache
+from handbook.usage import scan
+lexed = []
+tokenize = jinja2.Environment._tokenize
+jinja2.Environment._tokenize = lambda self, *a, **k: lexed.append(1) or tokenize(self, *a, **k)
+usage = scan(Path(sys.argv[1]), FormatCache(Path(sys.argv[2])), "code")
+print(json.dumps([len(lexed), [[c.line, c.macro, list(c.args)] for c in usage.calls], usage.problems]))
+"""
+
+
+def _scan_in_a_new_process(docs: Path, kept: Path) -> list:
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", _SCAN_AGAIN, str(docs), str(kept)], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_page_read_once_is_not_read_by_jinja_again_until_its_text_changes(tmp_path: Path) -> None:
+    """The scan keeps each page's parsed template in the build-check cache, under its text and the code:
+    the next build (a new process) finds the same calls without reading the page with Jinja's lexer,
+    and a changed page is read again."""
+    from handbook.formatcache import FormatCache
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text('---\ntitle: A\n---\nText {{ term("empathy") }} and {{ cite("rogers1957", "p. 96") }}.\n', encoding="utf-8")
+    kept = FormatCache(tmp_path / "checks.json")
+    first = scan(docs, kept, "code")
+    assert [(c.line, c.macro, c.args) for c in first.calls] == [(4, "term", ("empathy",)), (4, "cite", ("rogers1957", "p. 96"))]
+    kept.save()
+    assert _scan_in_a_new_process(docs, tmp_path / "checks.json") == [0, [[4, "term", ["empathy"]], [4, "cite", ["rogers1957", "p. 96"]]], []]
+    (docs / "a.md").write_text('---\ntitle: A\n---\nNow {{ term("respect") }}.\n', encoding="utf-8")
+    lexed, calls, _ = _scan_in_a_new_process(docs, tmp_path / "checks.json")
+    assert lexed > 0 and calls == [[4, "term", ["respect"]]]
+
+
+def test_a_page_with_refused_template_code_is_never_kept(tmp_path: Path) -> None:
+    """A refused page is read afresh by every build, so its problem is always found with its line."""
+    from handbook.formatcache import FormatCache
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "b.md").write_text("---\ntitle: B\n---\n{% for x in y %}{{ x }}{% endfor %}\n", encoding="utf-8")
+    kept = FormatCache(tmp_path / "checks.json")
+    assert any(where == "b.md" and line == 4 for where, line, _ in scan(docs, kept, "code").problems)
+    kept.save()
+    assert not (tmp_path / "checks.json").exists()  # nothing was kept
+    lexed, _, problems = _scan_in_a_new_process(docs, tmp_path / "checks.json")
+    assert lexed > 0 and any(where == "b.md" and line == 4 for where, line, _ in problems)

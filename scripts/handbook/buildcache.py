@@ -23,7 +23,7 @@ from .errors import Problem
 from .files import content_files
 from .formatcache import FormatCache, cache_for
 
-__all__ = ["check_cache", "committed_caches", "inputs_digest", "problems_from", "problems_to"]
+__all__ = ["check_cache", "code_digest", "committed_caches", "inputs_digest", "problems_from", "problems_to"]
 
 #: Bump when what a kept result means changes in a way the code's own digest cannot see.
 CACHE_VERSION = "checks-1"

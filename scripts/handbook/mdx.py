@@ -23,6 +23,7 @@ from . import site as site_module
 from .errors import Problem
 from . import figures as figures_module
 from .glossary import GLOSSARY_PAGE, TERM_LINK_RE, definitions_html
+from .rawhtml import restore
 from .render import CITE_KEY_RE, references_html
 from .safety import SAFE_ID, protect_code, sanitise_and_check, source_line, template_calls
 from .text import esc, relative_url
@@ -37,7 +38,7 @@ class _Appendix(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
-        keys = list(dict.fromkeys(CITE_KEY_RE.findall(text)))
+        keys = list(dict.fromkeys(CITE_KEY_RE.findall(restore(text))))  # the citations stand as markers (rawhtml)
         terms = list(dict.fromkeys(TERM_LINK_RE.findall(text)))
         if not keys and not terms:
             return lines
@@ -46,15 +47,54 @@ class _Appendix(Preprocessor):
             root = Path.cwd()
             handbook = site_module.load_handbook(root, root / self.docs_dir)
         extra: list[str] = []
+        blocks: dict[str, list[str]] = {"references": [], "definitions": []}
         if keys and handbook.bibliography is not None:
             refs = references_html(handbook.bibliography, keys)
             if refs:
                 extra += ["", "## References {data-search-exclude}", "", refs, ""]  # found on the References page, not on every page
+                blocks["references"].append(refs)
         if terms and handbook.glossary is not None:
             page = _zensical_page_path(self.md) or site_module.CURRENT_PAGE
             url = relative_url(page, GLOSSARY_PAGE, directory_urls=site_module.DIRECTORY_URLS) if page else None
-            extra += ["", definitions_html(handbook.glossary, terms, url), ""]
+            definitions = definitions_html(handbook.glossary, terms, url)
+            extra += ["", definitions, ""]
+            blocks["definitions"].append(definitions)
+        self.md.hb_appendix_blocks = {k: [b for b in v if b and "\n" not in b] for k, v in blocks.items()}  # type: ignore[attr-defined]
         return lines + extra
+
+
+class _StashAppendix(Preprocessor):
+    """The appended reference list or definitions (HTML the handbook made, one line each) stored as
+    raw HTML blocks directly, as Python-Markdown's HTML-block reader would store them, without that
+    reader walking every tag of them; the page's HTML is still sanitised as a whole at the end.
+
+    The reference list is stored after MkDocs has read the page's anchors from its raw HTML (21), as
+    other pages may link to a reference (``#ref-rogers1957``); the definitions, whose ids no link may
+    name (the check refuses a link to one), before it."""
+
+    def __init__(self, md: Markdown, kind: str) -> None:
+        super().__init__(md)
+        self.kind = kind
+
+    def run(self, lines: list[str]) -> list[str]:
+        kept = getattr(self.md, "hb_appendix_blocks", None) or {}
+        blocks = kept.pop(self.kind, [])
+        position = len(lines)
+        for block in reversed(blocks):
+            position = _last_index(lines, block, position)
+            if position < 0:
+                break
+            lines[position:position + 1] = [self.md.htmlStash.store(block + "\n")]  # with its newline, as the reader keeps it
+        return lines
+
+
+def _last_index(lines: list[str], line: str, before: int) -> int:
+    """Where ``line`` stands as a block of its own (blank lines around it) last, before ``before``; -1 if nowhere."""
+    for index in range(min(before, len(lines)) - 1, -1, -1):
+        if lines[index] == line and (index == 0 or not lines[index - 1].strip()) and \
+                (index + 1 == len(lines) or not lines[index + 1].strip()):
+            return index
+    return -1
 
 
 
@@ -136,6 +176,13 @@ def _zensical_page_path(md: Markdown) -> str | None:
     return getattr(page, "path", None)
 
 
+class _Restore(Postprocessor):
+    """The HTML the macros kept out of Markdown (handbook.rawhtml), back in its place before the page is sanitised."""
+
+    def run(self, text: str) -> str:
+        return restore(text)
+
+
 class _Sanitise(Postprocessor):
     """The page's HTML through the allow-list; whatever it would remove is an error with file and line.
 
@@ -197,10 +244,16 @@ class HandbookExtension(Extension):
         md.registerExtension(self)
         # After the macros (Zensical registers them at 35), before code blocks are stashed.
         md.preprocessors.register(_Appendix(md, self.getConfig("docs_dir")), "handbook_appendix", 33)
+        # The definitions after whitespace is normalised (30), before MkDocs reads anchors in raw HTML (21);
+        # the reference list between that (21) and the HTML-block reader (20).
+        md.preprocessors.register(_StashAppendix(md, "definitions"), "handbook_stash_definitions", 29)
+        md.preprocessors.register(_StashAppendix(md, "references"), "handbook_stash_references", 20.5)
         # Figures: after the macros, before fenced code blocks are read (25).
         md.preprocessors.register(_Figures(md), "handbook_figures", 28)
         # Before Zensical's macros (35); a no-op under MkDocs.
         md.preprocessors.register(_Gate(md), "handbook_gate", 36)
+        # The macros' own HTML back, after Markdown's raw HTML (30) and before the allow-list.
+        md.postprocessors.register(_Restore(md), "handbook_restore", 29)
         # Last of all, on the finished HTML.
         md.postprocessors.register(_Sanitise(md), "handbook_sanitise", 0)
 

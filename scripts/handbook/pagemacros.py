@@ -22,6 +22,7 @@ from .bibliography import LOCATOR_RE
 from .config import Settings
 from .facts import handbook_sections, release_facts, sections_html, size_text
 from .glossary import GLOSSARY_PAGE, term_link_markdown
+from .rawhtml import keep
 from .render import bibliography_page_html, books_html, cite_html, citet_html, glossary_page_html, section_pages_html
 from .standards import standards_line_html, standards_map_html
 from .text import esc, relative_url
@@ -141,14 +142,14 @@ def _known(ctx: MacroContext, args: tuple[str, ...]) -> list[tuple[str, str | No
 def cite(ctx: MacroContext, key: str, *more: str) -> str:
     """Parenthetical citation: ``{{ cite("rogers1957", "p. 96", "lee2001") }}``."""
     refs = _known(ctx, (key, *more))
-    return cite_html(ctx.handbook.bibliography, refs) if refs and ctx.handbook.bibliography is not None else ""
+    return keep(cite_html(ctx.handbook.bibliography, refs)) if refs and ctx.handbook.bibliography is not None else ""
 
 
 @page_macro(usage='citet("tervalon1998") or citet("rogers1957", "p. 96")', needs="a citation key")
 def citet(ctx: MacroContext, key: str, locator: str | None = None) -> str:
     """Narrative citation: ``{{ citet("tervalon1998") }}`` -> Tervalon and Murray-García (1998)."""
     refs = _known(ctx, (key, locator) if locator else (key,))
-    return citet_html(ctx.handbook.bibliography, key, refs[0][1]) if refs and ctx.handbook.bibliography is not None else ""
+    return keep(citet_html(ctx.handbook.bibliography, key, refs[0][1])) if refs and ctx.handbook.bibliography is not None else ""
 
 
 # Whole-page lists ------------------------------------------------------------------------------

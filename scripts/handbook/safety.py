@@ -16,6 +16,7 @@ Pages arrive by pull request from people the project does not know. Two rules fo
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -418,23 +419,28 @@ def _plainly_allowed(markup: str) -> bool:
     formed and uses only allowed tags, attributes, addresses and styles. When in doubt, False."""
     if markup.count("<") != markup.count("<!--") + len(_TAG_NAMES.findall(markup)):
         return False  # something that is not a plain tag
-    for match in _OPEN_TAGS.finditer(markup):
-        parts = _TAG_PARTS.fullmatch(match.group(0))
-        if parts is None:
+    return all(_tag_plainly_allowed(tag) for tag in dict.fromkeys(_OPEN_TAGS.findall(markup)))
+
+
+@functools.lru_cache(maxsize=65536)
+def _tag_plainly_allowed(opening: str) -> bool:
+    """One opening tag, as :func:`_plainly_allowed` looks at it (kept by its text: a page repeats its tags)."""
+    parts = _TAG_PARTS.fullmatch(opening)
+    if parts is None:
+        return False
+    tag = parts.group(1).lower()
+    allowed = ALLOWED_ATTRIBUTES.get(tag)
+    if allowed is None:
+        return False
+    for name, *values in _ATTR_PARTS.findall(parts.group(2)):
+        name = name.lower()
+        value = next((v for v in values if v), "")
+        if not (name in allowed or name in _GLOBAL_ATTRS or name.startswith("aria-")):
             return False
-        tag = parts.group(1).lower()
-        allowed = ALLOWED_ATTRIBUTES.get(tag)
-        if allowed is None:
+        if name in _URL_ATTRS and url_problem(value):
             return False
-        for name, *values in _ATTR_PARTS.findall(parts.group(2)):
-            name = name.lower()
-            value = next((v for v in values if v), "")
-            if not (name in allowed or name in _GLOBAL_ATTRS or name.startswith("aria-")):
-                return False
-            if name in _URL_ATTRS and url_problem(value):
-                return False
-            if name == "style" and {p.split(":")[0].strip().lower() for p in value.split(";") if ":" in p} - STYLE_PROPERTIES:
-                return False
+        if name == "style" and {p.split(":")[0].strip().lower() for p in value.split(";") if ":" in p} - STYLE_PROPERTIES:
+            return False
     return True
 
 

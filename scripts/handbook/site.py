@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .authors import Author, load_authors
-from .buildcache import check_cache
+from .buildcache import check_cache, code_digest
 from .bibliography import Bibliography
 from .corrections import CORRECTIONS_FILE, Correction, load_corrections
 from .errors import ContentError, Problem
@@ -176,7 +176,7 @@ def _load(root: Path, docs_dir: Path, _sig: tuple) -> Handbook:
     problems += standards_problems
 
     problems += file_problems(root, docs_dir, rel(docs_dir))
-    usage = scan(docs_dir)
+    usage = scan(docs_dir, check_cache(root), code_digest(root))  # unchanged pages are not read by Jinja again
     for where, line, message in usage.problems:
         problems.append(Problem(rel(docs_dir / where), line, message))
     pages: dict[str, FrontMatter] = {}

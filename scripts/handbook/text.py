@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 import re
 import posixpath
@@ -44,6 +45,7 @@ def url_for(src_path: str) -> str:
     return stem + "/"
 
 
+@functools.lru_cache(maxsize=65536)  # the glossary and the bibliography link every page that uses each entry
 def relative_url(from_src: str, to_src: str, anchor: str = "", *, directory_urls: bool = True) -> str:
     """A link from one page to another (or to an anchor on it), as the built site needs it.
 

@@ -12,9 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from .files import content_files
+from .formatcache import FormatCache, content_key
 from .pages import split_front_matter
-from .safety import ParsedPage, parse_page, protect_code, unclosed_fence, unsafe_file_name
+from .safety import MacroCall, ParsedPage, parse_page, protect_code, unclosed_fence, unsafe_file_name
 from .yamlsource import load_yaml
 
 __all__ = ["Call", "UsageIndex", "scan", "blank_front_matter", "read_page", "ref_keys"]
@@ -94,14 +97,46 @@ def read_page(path: Path) -> tuple[str | None, str | None]:
 _PARSED: dict[str, ParsedPage] = {}
 
 
-def _parsed(text: str) -> ParsedPage:
-    """A page's parsed template, kept by its text: `mkdocs serve` re-reads only what changed."""
+def _parsed(text: str, kept: FormatCache | None = None, shared: str = "") -> ParsedPage:
+    """A page's parsed template with what keeps it from being rendered, kept by its text: `mkdocs serve`
+    re-reads only what changed.
+
+    With ``kept`` (the build-check cache), a page read without problems is also kept across builds,
+    under a key made from its text, ``shared`` (the package's code) and Jinja's version: reading
+    every page with Jinja's lexer was a tenth of a warm build of the handbook. A page with a problem
+    is always read afresh, so its lines are always found."""
     parsed = _PARSED.get(text)
+    if parsed is not None:
+        return parsed
+    key = content_key("parsed", shared, jinja2.__version__, text) if kept is not None else ""
+    row = kept.get(key) if kept is not None else None
+    parsed = _from_row(row) if row is not None else None
     if parsed is None:
-        if len(_PARSED) > 4000:
-            _PARSED.clear()
-        parsed = _PARSED[text] = parse_page(protect_code(blank_front_matter(text)))
+        parsed = parse_page(protect_code(blank_front_matter(text)))
+        refused = _unrenderable(text)
+        if refused:  # never rendered: the page is shown as refused and the line says why
+            parsed = ParsedPage(parsed.chunks, parsed.problems + [refused])
+        if kept is not None and not parsed.problems:
+            kept.put(key, [c if isinstance(c, str) else [c.line, c.name, list(c.args)] for c in parsed.chunks])
+    if len(_PARSED) > 4000:
+        _PARSED.clear()
+    _PARSED[text] = parsed
     return parsed
+
+
+def _from_row(row: object) -> ParsedPage | None:
+    """A kept parse as it was made (None if the row is not one: a damaged cache is an empty cache)."""
+    if not isinstance(row, list):
+        return None
+    chunks: list[str | MacroCall] = []
+    for chunk in row:
+        if isinstance(chunk, str):
+            chunks.append(chunk)
+        elif isinstance(chunk, list) and len(chunk) == 3 and isinstance(chunk[2], list):
+            chunks.append(MacroCall(int(chunk[0]), str(chunk[1]), tuple(str(a) for a in chunk[2])))
+        else:
+            return None
+    return ParsedPage(chunks, [])
 
 
 #: A page longer than this is refused (the longest page is about a tenth of it): split it.
@@ -119,8 +154,9 @@ def _unrenderable(text: str) -> tuple[int | None, str] | None:
     return None
 
 
-def scan(docs_dir: Path) -> UsageIndex:
-    """Read every Markdown file under ``docs_dir`` once: titles, macro calls, refused template code."""
+def scan(docs_dir: Path, kept: FormatCache | None = None, shared: str = "") -> UsageIndex:
+    """Read every Markdown file under ``docs_dir`` once: titles, macro calls, refused template code
+    (each page's parse kept in ``kept`` under ``shared`` and its text, when given: see :func:`_parsed`)."""
     calls: list[Call] = []
     titles: dict[str, str] = {}
     problems: list[tuple[str, int | None, str]] = []
@@ -148,10 +184,7 @@ def scan(docs_dir: Path) -> UsageIndex:
         if rel not in titles:
             heading = re.search(r"^# (.+)$", text, re.M)
             titles[rel] = heading.group(1).strip() if heading else rel
-        parsed = _parsed(text)
-        refused = _unrenderable(text)
-        if refused:  # never rendered: the page is shown as refused and the line says why
-            parsed = ParsedPage(parsed.chunks, parsed.problems + [refused])
+        parsed = _parsed(text, kept, shared)
         calls += [Call(rel, c.line, c.name, c.args) for c in parsed.calls]
         problems += [(rel, line, message) for line, message in parsed.problems]
         sources[rel] = (text, parsed)
