@@ -129,7 +129,10 @@ def standards_map_html(standards: Standards, pages: dict[str, list[str]], titles
                        directory_urls: bool = True) -> str:
     """The educators' map: one table per framework, a row per standard with the pages that support it.
 
-    ``pages`` maps each page (its path under docs/, in the navigation's order) to its standards."""
+    ``pages`` maps each page (its path under docs/, in the navigation's order) to its standards. The
+    cells of page titles are left out of search: each page is found by its own title, and the map's
+    lists grow with the handbook (at 1,000 pages its section outgrew the size Zensical's search
+    index allows one field)."""
     out: list[str] = []
     for framework in standards.frameworks.values():
         rows = []
@@ -138,7 +141,7 @@ def standards_map_html(standards: Standards, pages: dict[str, list[str]], titles
             cell = ", ".join(f'<a href="{esc(relative_url(src, p, directory_urls=directory_urls))}">{esc(titles.get(p, p))}</a>'
                              for p in linked) or '<span class="hb-meta">No page yet</span>'
             rows.append(f'<tr id="{esc(standard_anchor(item.id))}"><th scope="row">{esc(item.number)}</th>'
-                        f"<td>{esc(item.wording)}</td><td>{cell}</td></tr>")
+                        f"<td>{esc(item.wording)}</td><td data-search-exclude>{cell}</td></tr>")
         caption = f'<a href="{esc(framework.source)}">{esc(framework.name)}</a> ({framework.year})'
         out.append(f'<table class="hb-standards-map"><caption>{caption}</caption><thead><tr><th scope="col">Number</th>'
                    f'<th scope="col">Standard (short)</th><th scope="col">Pages</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
