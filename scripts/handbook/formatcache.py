@@ -75,7 +75,8 @@ class FormatCache:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):  # a damaged cache is an empty cache
             return {}
-        return dict(data.get("entries") or {}) if isinstance(data, dict) and data.get("versions") == self.versions else {}
+        entries = data.get("entries") if isinstance(data, dict) and data.get("versions") == self.versions else None
+        return dict(entries) if isinstance(entries, dict) else {}
 
     def get(self, key: str) -> Any:
         value = self._data.get(key)
