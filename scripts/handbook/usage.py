@@ -17,7 +17,7 @@ import jinja2
 from .files import content_files
 from .formatcache import FormatCache, content_key
 from .pages import split_front_matter
-from .safety import MacroCall, ParsedPage, parse_page, protect_code, unclosed_fence, unsafe_file_name
+from .safety import PAGE_MACROS, MacroCall, ParsedPage, parse_page, protect_code, unclosed_fence, unsafe_file_name
 from .yamlsource import load_yaml
 
 __all__ = ["Call", "UsageIndex", "scan", "blank_front_matter", "read_page", "ref_keys"]
@@ -125,18 +125,27 @@ def _parsed(text: str, kept: FormatCache | None = None, shared: str = "") -> Par
 
 
 def _from_row(row: object) -> ParsedPage | None:
-    """A kept parse as it was made (None if the row is not one: a damaged cache is an empty cache)."""
+    """A kept parse as it was made (None if the row is not one, so the page is read afresh: a damaged
+    cache is an empty cache). It holds only what the parser lets through: the handbook's own macros,
+    each with a number of arguments it takes."""
     if not isinstance(row, list):
         return None
     chunks: list[str | MacroCall] = []
     for chunk in row:
         if isinstance(chunk, str):
             chunks.append(chunk)
-        elif isinstance(chunk, list) and len(chunk) == 3 and isinstance(chunk[2], list):
-            chunks.append(MacroCall(int(chunk[0]), str(chunk[1]), tuple(str(a) for a in chunk[2])))
+        elif isinstance(chunk, list) and len(chunk) == 3 and isinstance(chunk[0], int) and _a_call(chunk[1], chunk[2]):
+            chunks.append(MacroCall(chunk[0], chunk[1], tuple(chunk[2])))
         else:
             return None
     return ParsedPage(chunks, [])
+
+
+def _a_call(name: object, args: object) -> bool:
+    if not (isinstance(name, str) and name in PAGE_MACROS and isinstance(args, list) and all(isinstance(a, str) for a in args)):
+        return False
+    fewest, most = PAGE_MACROS[name]
+    return fewest <= len(args) and (most is None or len(args) <= most)
 
 
 #: A page longer than this is refused (the longest page is about a tenth of it): split it.
