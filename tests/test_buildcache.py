@@ -6,6 +6,8 @@ page's own text does not: a section another page links to, a glossary term, the 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conftest import MiniSite, problem_lines
 
 LINKED = "See [advocacy](roles/advocacy.md) and [its extra section](roles/advocacy.md#an-extra-section).\n"
@@ -63,3 +65,47 @@ def test_front_matter_remembered_as_valid_is_checked_again_once_it_changes(mini:
     result = mini.build()
     assert result.returncode != 0
     assert any(line.startswith("docs/roles/advocacy.md:") and "'description'" in line for line in problem_lines(result.stdout)), result.stdout
+
+
+def test_html_kept_as_sanitised_comes_back_only_for_the_same_html_and_never_with_a_problem(tmp_path: Path) -> None:
+    from handbook.buildcache import kept_sanitised
+    from handbook.safety import sanitise_and_check
+
+    calls: list[str] = []
+
+    def sanitise(markup: str) -> tuple[str, list[tuple[str, str]]]:
+        calls.append(markup)
+        return sanitise_and_check(markup)
+
+    page = "<p>" + "Words of a page. " * 200 + "</p>\n"
+    first = kept_sanitised(tmp_path, "a.md", page, sanitise)
+    assert kept_sanitised(tmp_path, "a.md", page, sanitise) == first and len(calls) == 1  # kept: not sanitised again
+    hostile = page + '<p><img src="x.png" onerror="alert(1)"></p>\n'
+    for _ in range(2):  # a page with a problem: its problem is found every time, and its HTML never kept
+        clean, problems = kept_sanitised(tmp_path, "a.md", hostile, sanitise)
+        assert problems and "onerror" not in clean
+    assert len(calls) == 3
+    assert kept_sanitised(tmp_path, "a.md", page + "<p>One more.</p>", sanitise)[0].endswith("<p>One more.</p>")
+
+
+def test_a_page_with_figures_is_found_again_though_its_markers_differ_from_build_to_build(tmp_path: Path) -> None:
+    from handbook.buildcache import kept_sanitised
+    from handbook.safety import sanitise_and_check
+
+    calls: list[str] = []
+
+    def sanitise(markup: str) -> tuple[str, list[tuple[str, str]]]:
+        calls.append(markup)
+        return sanitise_and_check(markup)
+
+    page = "<p>" + "Words of a page. " * 200 + "</p>\n<figure>{marker}1</figure>\n"
+    first, _ = kept_sanitised(tmp_path, "f.md", page.format(marker="hbfigureaaaan"), sanitise, "hbfigureaaaan")
+    again, problems = kept_sanitised(tmp_path, "f.md", page.format(marker="hbfigurebbbbn"), sanitise, "hbfigurebbbbn")
+    assert len(calls) == 1 and not problems
+    assert again == first.replace("hbfigureaaaan", "hbfigurebbbbn") and "hbfigurebbbbn1" in again
+    # Text that spells the stand-in (here through an entity) is never turned into a marker: sanitised afresh each time.
+    spelled = page + "<p>&#104;bKEPTx1</p>"
+    for _ in range(2):
+        clean, _ = kept_sanitised(tmp_path, "f.md", spelled.format(marker="hbfigurecccn"), sanitise, "hbfigurecccn")
+        assert "<p>hbKEPTx1</p>" in clean
+    assert len(calls) == 3

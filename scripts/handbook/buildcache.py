@@ -16,6 +16,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import subprocess
+from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,7 @@ from .errors import Problem
 from .files import content_files
 from .formatcache import FormatCache, cache_for
 
-__all__ = ["check_cache", "code_digest", "committed_caches", "inputs_digest", "problems_from", "problems_to"]
+__all__ = ["check_cache", "code_digest", "committed_caches", "inputs_digest", "problems_from", "problems_to", "kept_sanitised"]
 
 #: Bump when what a kept result means changes in a way the code's own digest cannot see.
 CACHE_VERSION = "checks-1"
@@ -59,6 +61,58 @@ def inputs_digest(root: Path, docs_dir: Path, nav: Any, *more: Any) -> str:
 
 def check_cache(root: Path) -> FormatCache:
     return cache_for(root, "checks", CACHE_VERSION, by_content=False)  # the project's own: kept by path
+
+
+#: The page HTML the allow-list let through, kept by page (so the file holds a few entries a page) under a
+#: digest of the HTML that went in, the package's code (the allow-list with it) and nh3's version.
+SANITISED_VERSION = "sanitised-1"
+#: Shorter HTML (a heading, a title) costs less to sanitise than to look up.
+_KEEP_FROM = 2000
+#: Results kept for one page: its HTML, and the odd heading long enough to be kept too.
+_PER_PAGE = 4
+
+
+def kept_sanitised(root: Path, page: str, markup: str, sanitise: Callable[[str], tuple[str, list[tuple[str, str]]]],
+                   volatile: str = "") -> tuple[str, list[tuple[str, str]]]:
+    """``sanitise(markup)``, or what it returned for the same HTML in an earlier build of ``page``.
+
+    ``volatile`` is text that differs from one build to the next (the figures' markers, drawn at
+    random per process): it is kept as a stand-in, so a page with figures is found again. Only a
+    result without problems is kept: HTML with a problem is always sanitised afresh, and its problems
+    said again. A kept result is used only for exactly the HTML, code and nh3 that made it.
+    """
+    if len(markup) < _KEEP_FROM or not page or _STAND_IN in markup:
+        return sanitise(markup)
+    cache = cache_for(root, "sanitised", SANITISED_VERSION, by_content=False)
+    key = _sanitise_digest(root, markup.replace(volatile, _STAND_IN) if volatile else markup)
+    kept = cache.get(page)
+    kept = kept if isinstance(kept, dict) else {}
+    if isinstance(kept.get(key), str):
+        return (kept[key].replace(_STAND_IN, volatile) if volatile else kept[key]), []
+    clean, problems = sanitise(markup)
+    # A stand-in in the output that no volatile text put there (an entity spelling it) would come back as a marker: not kept.
+    if not problems and _STAND_IN not in clean:
+        newest = {key: clean.replace(volatile, _STAND_IN) if volatile else clean}
+        cache.put(page, newest | dict(list(kept.items())[:_PER_PAGE - 1]))  # the page, and a long heading or two
+    return clean, problems
+
+
+#: What stands for the volatile text in a kept entry (never part of it: upper case, unlike the random part).
+_STAND_IN = "hbKEPTx"
+
+
+def _sanitise_digest(root: Path, markup: str) -> str:
+    digest = hashlib.sha256(f"{code_digest(root)}\0{_nh3_version()}\0".encode())
+    digest.update(markup.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+@functools.cache
+def _nh3_version() -> str:
+    try:
+        return metadata.version("nh3")
+    except metadata.PackageNotFoundError:
+        return "?"
 
 
 def problems_to(problems: list[Problem]) -> list[list[Any]]:

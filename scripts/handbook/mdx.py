@@ -20,6 +20,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from . import site as site_module
+from .buildcache import kept_sanitised
 from .errors import Problem
 from . import figures as figures_module
 from .glossary import GLOSSARY_PAGE, TERM_LINK_RE, definitions_html
@@ -105,11 +106,13 @@ class _Figures(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         drawings: dict[str, str] = {}
         self.md.hb_figure_drawings = drawings  # type: ignore[attr-defined]
+        self.md.hb_figure_nonce = ""  # type: ignore[attr-defined]
         if not any(figures_module.FIGURE_FENCE.match(line) for line in lines):
             return lines
         handbook = site_module.CURRENT
         root = handbook.root if handbook is not None else Path.cwd()
         nonce = secrets.token_hex(8)
+        self.md.hb_figure_nonce = f"hbfigure{nonce}n"  # type: ignore[attr-defined]  # (what differs between builds)
         out: list[str] = []
         position, number = 0, 0
         for fig in figures_module.parse_figures("\n".join(lines), first_line=0):
@@ -193,9 +196,14 @@ class _Sanitise(Postprocessor):
 
     def run(self, text: str) -> str:
         _plain_toc(getattr(self.md, "toc_tokens", None) or [])
-        clean, problems = sanitise_and_check(text)
+        handbook, src = site_module.CURRENT, site_module.CURRENT_PAGE
+        page = _zensical_page_path(self.md) if site_module.ENGINE == "zensical" else src
+        if handbook is not None and page:  # the page's HTML as the same HTML came out before, if it did
+            clean, problems = kept_sanitised(handbook.root, str(page), text, sanitise_and_check,
+                                             getattr(self.md, "hb_figure_nonce", ""))
+        else:
+            clean, problems = sanitise_and_check(text)
         if problems:
-            handbook, src = site_module.CURRENT, site_module.CURRENT_PAGE
             lines = []
             if handbook is not None and src:
                 from .macros import report
