@@ -24,7 +24,7 @@ from .buildcache import kept_sanitised
 from .errors import Problem
 from . import figures as figures_module
 from .glossary import GLOSSARY_PAGE, TERM_LINK_RE, definitions_html
-from .rawhtml import restore
+from .rawhtml import anchor_skeleton, keep_block, kept_block, restore, restore_blocks
 from .render import CITE_KEY_RE, references_html
 from .safety import SAFE_ID, protect_code, sanitise_and_check, source_line, template_calls
 from .text import esc, relative_url
@@ -38,8 +38,8 @@ class _Appendix(Preprocessor):
         self.docs_dir = docs_dir
 
     def run(self, lines: list[str]) -> list[str]:
-        text = "\n".join(lines)
-        keys = list(dict.fromkeys(CITE_KEY_RE.findall(restore(text))))  # the citations stand as markers (rawhtml)
+        text = restore("\n".join(lines))  # the citations and the macros' blocks stand as markers (rawhtml)
+        keys = list(dict.fromkeys(CITE_KEY_RE.findall(text)))
         terms = list(dict.fromkeys(TERM_LINK_RE.findall(text)))
         if not keys and not terms:
             return lines
@@ -65,21 +65,14 @@ class _Appendix(Preprocessor):
 
 
 class _StashAppendix(Preprocessor):
-    """The appended reference list or definitions (HTML the handbook made, one line each) stored as
-    raw HTML blocks directly, as Python-Markdown's HTML-block reader would store them, without that
-    reader walking every tag of them; the page's HTML is still sanitised as a whole at the end.
-
-    The reference list is stored after MkDocs has read the page's anchors from its raw HTML (21), as
-    other pages may link to a reference (``#ref-rogers1957``); the definitions, whose ids no link may
-    name (the check refuses a link to one), before it."""
-
-    def __init__(self, md: Markdown, kind: str) -> None:
-        super().__init__(md)
-        self.kind = kind
+    """The appended definitions (HTML the handbook made, one line) stored as a raw HTML block directly,
+    as Python-Markdown's HTML-block reader would store it, without that reader walking every tag of
+    it; the page's HTML is still sanitised as a whole at the end. Stored before MkDocs reads the
+    page's anchors from its raw HTML (21): no link may name a definition's id (the check refuses one)."""
 
     def run(self, lines: list[str]) -> list[str]:
         kept = getattr(self.md, "hb_appendix_blocks", None) or {}
-        blocks = kept.pop(self.kind, [])
+        blocks = kept.pop("definitions", [])
         position = len(lines)
         for block in reversed(blocks):
             position = _last_index(lines, block, position)
@@ -87,6 +80,50 @@ class _StashAppendix(Preprocessor):
                 break
             lines[position:position + 1] = [self.md.htmlStash.store(block + "\n")]  # with its newline, as the reader keeps it
         return lines
+
+
+class _Blocks(Preprocessor):
+    """Whole blocks of HTML the handbook made (a macro's block, kept as a marker by handbook.rawhtml,
+    and the appended reference list) shown to MkDocs' reader of anchors (21) as their ids alone:
+    other pages link to a reference (``#ref-rogers1957``) or a glossary entry. A block that does
+    not stand on its own between blank lines, or whose ids a quick reading cannot be sure of, is
+    put back as it was, for Markdown to read as it always did."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        kept = getattr(self.md, "hb_appendix_blocks", None) or {}
+        position = len(lines)
+        for block in reversed(kept.pop("references", [])):
+            position = _last_index(lines, block, position)
+            if position < 0:
+                break
+            lines[position] = keep_block(block)
+        out: list[str] = []
+        for index, line in enumerate(lines):
+            markup = kept_block(line) if line.startswith("hbblock") else None
+            skeleton = anchor_skeleton(markup) if markup is not None and line == keep_block(markup) else None
+            alone = (index == 0 or not lines[index - 1].strip()) and (index + 1 == len(lines) or not lines[index + 1].strip())
+            if markup is None or skeleton is None or not alone:
+                out.append(restore_blocks(line))
+            else:
+                out.append(f"{line} {skeleton}")
+        return out
+
+
+class _StashBlocks(Preprocessor):
+    """The blocks :class:`_Blocks` showed by their ids, stored as raw HTML (before the HTML-block reader, 20)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        for line in lines:
+            markup = kept_block(line) if line.startswith("hbblock") else None
+            out.append(line if markup is None else self.md.htmlStash.store(_normalised(markup, self.md.tab_length) + "\n"))
+        return out
+
+
+def _normalised(markup: str, tab_length: int) -> str:
+    """HTML as Markdown's first step would have left it (its whitespace made regular)."""
+    markup = markup.replace("\x02", "").replace("\x03", "").replace("\r\n", "\n").replace("\r", "\n").expandtabs(tab_length)
+    return re.sub(r"(?<=\n) +\n", "\n", markup)
 
 
 def _last_index(lines: list[str], line: str, before: int) -> int:
@@ -253,9 +290,11 @@ class HandbookExtension(Extension):
         # After the macros (Zensical registers them at 35), before code blocks are stashed.
         md.preprocessors.register(_Appendix(md, self.getConfig("docs_dir")), "handbook_appendix", 33)
         # The definitions after whitespace is normalised (30), before MkDocs reads anchors in raw HTML (21);
-        # the reference list between that (21) and the HTML-block reader (20).
-        md.preprocessors.register(_StashAppendix(md, "definitions"), "handbook_stash_definitions", 29)
-        md.preprocessors.register(_StashAppendix(md, "references"), "handbook_stash_references", 20.5)
+        # the handbook's blocks (the reference list with them) shown to that reader by their ids, then stored
+        # between it (21) and the HTML-block reader (20).
+        md.preprocessors.register(_StashAppendix(md), "handbook_stash_definitions", 29)
+        md.preprocessors.register(_Blocks(md), "handbook_blocks", 21.5)
+        md.preprocessors.register(_StashBlocks(md), "handbook_stash_blocks", 20.5)
         # Figures: after the macros, before fenced code blocks are read (25).
         md.preprocessors.register(_Figures(md), "handbook_figures", 28)
         # Before Zensical's macros (35); a no-op under MkDocs.

@@ -22,7 +22,7 @@ from .bibliography import LOCATOR_RE
 from .config import Settings
 from .facts import handbook_sections, release_facts, sections_html, size_text
 from .glossary import GLOSSARY_PAGE, term_link_markdown
-from .rawhtml import keep
+from .rawhtml import keep, keep_block
 from .render import bibliography_page_html, books_html, cite_html, citet_html, glossary_page_html, section_pages_html
 from .standards import standards_line_html, standards_map_html
 from .text import esc, relative_url
@@ -160,7 +160,7 @@ def glossary_page(ctx: MacroContext) -> str:
     hb = ctx.handbook
     if hb.glossary is None:
         return ""
-    return glossary_page_html(hb.glossary, hb.bibliography, hb.usage, ctx.src, directory_urls=ctx.directory_urls)
+    return keep_block(glossary_page_html(hb.glossary, hb.bibliography, hb.usage, ctx.src, directory_urls=ctx.directory_urls))
 
 
 @page_macro()
@@ -169,7 +169,7 @@ def bibliography_page(ctx: MacroContext) -> str:
     hb = ctx.handbook
     if hb.bibliography is None:
         return ""
-    return bibliography_page_html(hb.bibliography, hb.usage, ctx.src, directory_urls=ctx.directory_urls)
+    return keep_block(bibliography_page_html(hb.bibliography, hb.usage, ctx.src, directory_urls=ctx.directory_urls))
 
 
 @page_macro()
@@ -247,7 +247,7 @@ def standards_map(ctx: MacroContext) -> str:
     order = [src for src in nav_order(ctx.nav) if src in hb.pages]
     pages = {src: hb.pages[src].standards for src in order if hb.pages[src].standards}
     titles = {src: front.title for src, front in hb.pages.items()}
-    return standards_map_html(hb.standards, pages, titles, ctx.src, directory_urls=ctx.directory_urls)
+    return keep_block(standards_map_html(hb.standards, pages, titles, ctx.src, directory_urls=ctx.directory_urls))
 
 
 @page_macro()

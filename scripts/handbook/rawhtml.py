@@ -9,35 +9,81 @@ the page's HTML is sanitised as a whole, so nothing skips the allow-list. A mark
 drawn at random for the process, so page text cannot name one; it is letters and digits only, so
 Markdown reads it as a plain word wherever it stands. The same HTML keeps the same marker, so
 what is kept grows with the distinct citations, not with the pages.
+
+A whole block a macro makes (the glossary, the bibliography, the educators' map) is kept the same
+way (:func:`keep_block`), and so is the reference list appended to a page: where it stands as a
+block of its own, the Markdown extension shows MkDocs' reader of anchors only its ids
+(:func:`anchor_skeleton`) and stores it as raw HTML, as the HTML-block reader would, without either
+walking its thousands of tags; anywhere else it is put back as it was before Markdown reads on.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import secrets
 import threading
 
-__all__ = ["keep", "restore"]
+__all__ = ["keep", "keep_block", "kept_block", "anchor_skeleton", "restore", "restore_blocks"]
 
 _NONCE = secrets.token_hex(8)
-_MARKER = re.compile(f"hbraw{_NONCE}x(\\d+)y")
+_MARKER = re.compile(f"hb(?:raw|block){_NONCE}x(\\d+)y")
+_BLOCK = re.compile(f"hbblock{_NONCE}x(\\d+)y")
 _KEPT: list[str] = []
 _MARKERS: dict[str, str] = {}
 _LOCK = threading.Lock()  # Zensical renders pages in parallel
 
 
-def keep(markup: str) -> str:
+def keep(markup: str, kind: str = "raw") -> str:
     """A marker that :func:`restore` turns back into ``markup`` (HTML the handbook made)."""
     with _LOCK:
-        marker = _MARKERS.get(markup)
+        marker = _MARKERS.get(kind + markup)
         if marker is None:
             _KEPT.append(markup)
-            marker = _MARKERS[markup] = f"hbraw{_NONCE}x{len(_KEPT) - 1}y"
+            marker = _MARKERS[kind + markup] = f"hb{kind}{_NONCE}x{len(_KEPT) - 1}y"
     return marker
+
+
+def keep_block(markup: str) -> str:
+    """A marker for a whole block of HTML the handbook made (see the module's docstring)."""
+    return keep(markup, "block") if markup else ""
+
+
+def kept_block(text: str) -> str | None:
+    """The HTML a block marker stands for, when ``text`` is (starts with) one; else None."""
+    match = _BLOCK.match(text)
+    return _KEPT[int(match.group(1))] if match and int(match.group(1)) < len(_KEPT) else None
+
+
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>")
+_ANCHOR_ATTR = re.compile(r"\s(id|name)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+))", re.IGNORECASE)
+
+
+def anchor_skeleton(markup: str) -> str | None:
+    """The ids (and ``<a name>``) that MkDocs' reader of anchors finds in ``markup``, as empty elements
+    that give it exactly those; None where a quick reading could not be sure (a comment, a script,
+    a tag it cannot read), and then the HTML itself must be read."""
+    if "<!--" in markup or re.search(r"<(?:script|style)\b", markup, re.IGNORECASE) or \
+            markup.count("<") != len(_TAG.findall(markup)) + markup.count("</"):
+        return None
+    out = []
+    for tag in _TAG.finditer(markup):
+        for attr in _ANCHOR_ATTR.finditer(tag.group(2)):
+            if attr.group(1).lower() == "id" or tag.group(1).lower() == "a":
+                value = html.unescape(next(v for v in attr.groups()[1:] if v is not None))
+                out.append(f'<a {attr.group(1).lower()}="{html.escape(value)}"></a>')
+    return "".join(out)
 
 
 def restore(text: str) -> str:
     """``text`` with every marker replaced by the HTML it stands for."""
-    if "hbraw" not in text:
+    if _NONCE not in text:
         return text
     return _MARKER.sub(lambda m: _KEPT[int(m.group(1))] if int(m.group(1)) < len(_KEPT) else m.group(0), text)
+
+
+def restore_blocks(text: str) -> str:
+    """``text`` with every block marker replaced by the HTML it stands for (citations stay markers)."""
+    if "hbblock" not in text:
+        return text
+    return _BLOCK.sub(lambda m: _KEPT[int(m.group(1))] if int(m.group(1)) < len(_KEPT) else m.group(0), text)
