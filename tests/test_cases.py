@@ -7,7 +7,8 @@ home page (``docs/index.md``) of the small fixture site of tests/conftest.py. Be
   (``docs/index.md:12: unknown glossary term ...``); ``dev.py check`` must say the same lines;
 - ``<name>.check.txt``, only where the two differ on purpose: what ``dev.py check`` says (sorted);
 - ``<name>.html``: the page's HTML as the handbook makes it (before MkDocs' theme wraps it and
-  rewrites its ``.md`` links), when the build refuses nothing.
+  rewrites its ``.md`` links; the reference list and definitions, which the template prints after
+  the content, after it), when the build refuses nothing.
 
 The page goes through the handbook's real entry points, in the order MkDocs calls them:
 ``define_env`` (every problem of the site said), ``on_pre_page_macros`` (the gate and the
@@ -83,7 +84,7 @@ def _extensions() -> tuple[list[str], dict[str, dict]]:
 
 #: What the macros module keeps between pages in handbook.site: put back after each case, so that
 #: nothing later in the same worker sees a case's handbook.
-_STATE = ("CURRENT", "CURRENT_PAGE", "ENGINE", "DIRECTORY_URLS", "REPORTED_FOR", "PUBLISHED")
+_STATE = ("CURRENT", "CURRENT_PAGE", "CURRENT_HB", "ENGINE", "DIRECTORY_URLS", "REPORTED_FOR", "PUBLISHED")
 
 
 def render_site(project: Path) -> tuple[dict[str, str], list[str]]:
@@ -111,7 +112,11 @@ def _render_site(project: Path) -> tuple[dict[str, str], list[str]]:
         env.markdown = body
         macros.on_pre_page_macros(env)
         macros.on_post_page_macros(env)
-        pages[src] = markdown.Markdown(extensions=names, extension_configs=configs).convert(env.markdown)
+        html = markdown.Markdown(extensions=names, extension_configs=configs).convert(env.markdown)
+        # The reference list and definitions reach the template apart from the content (page.meta.hb.appendix),
+        # which prints them right after it (overrides/main.html).
+        appendix = (env.page.meta.get("hb") or {}).get("appendix")
+        pages[src] = f"{html}\n{appendix}" if appendix else html
     return pages, [str(p) for p in site_module.REPORTED_PROBLEMS]
 
 

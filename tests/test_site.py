@@ -205,6 +205,22 @@ def test_term_links_lead_to_entries_and_are_described_by_definitions(site: Path)
             assert defs.has_attr("hidden") and defs.has_attr("data-search-exclude")
 
 
+def test_reference_list_and_definitions_are_on_the_page_in_place_and_not_in_the_search_index(site: Path) -> None:
+    """They reach the template apart from page.content (so the search plugin does not read them):
+    the reader still finds them where they were, in the article, after the text and before the cite box."""
+    html = page(site, "roles/advocacy")
+    article = html.select_one("article")
+    heading = article.find(id="references")
+    refs, defs, cite_box = article.select_one("ul.hb-references"), article.select_one("div.hb-defs"), article.select_one("aside.hb-cite-box")
+    assert heading is not None and heading.find_next("ul") is refs and refs.find_next("div", class_="hb-defs") is defs
+    assert cite_box is not None and defs.find_next("aside") is cite_box
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    indexed = " ".join(d["text"] for d in docs if d["location"].startswith("roles/advocacy/"))
+    assert "Advocacy" in " ".join(d["title"] for d in docs if d["location"].startswith("roles/advocacy/"))
+    for text in [refs.li.get_text(" ", strip=True)[:40], defs.select_one(".hb-tip__def").get_text(" ", strip=True)[:40]]:
+        assert text and text not in indexed, text
+
+
 def test_glossary_page(site: Path) -> None:
     html = page(site, "glossary")
     entries = html.select(".hb-glossary h3.hb-entry")

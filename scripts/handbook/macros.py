@@ -143,6 +143,7 @@ REFUSED_PAGE = "# This page was not built\n\nIt contains template code that page
 def on_pre_page_macros(env: Any) -> None:
     """The gate before Jinja would see a page: code shown as written, and nothing but the handbook's macros."""
     site_module.CURRENT_PAGE = src = _src(env)
+    site_module.CURRENT_HB = None
     handbook = site_module.CURRENT
     scanned = handbook.usage.parsed_body(src, env.markdown) if handbook is not None else None
     parsed = scanned or parse_page(protect_code(env.markdown))
@@ -275,7 +276,8 @@ def on_post_page_macros(env: Any) -> None:
     src = _src(env)
     if handbook is None or src not in handbook.pages:
         return
-    _attach_citation(settings_from(env.conf), handbook, src, env.page.meta)
+    hb = _attach_citation(settings_from(env.conf), handbook, src, env.page.meta)
+    site_module.CURRENT_HB = (src, hb) if hb is not None else None
     env.markdown = with_dates(env.markdown, handbook.pages[src], _standards_line(handbook, src))
 
 

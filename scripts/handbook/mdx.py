@@ -61,6 +61,7 @@ class _Appendix(Preprocessor):
             extra += ["", definitions, ""]
             blocks["definitions"].append(definitions)
         self.md.hb_appendix_blocks = {k: [b for b in v if b and "\n" not in b] for k, v in blocks.items()}  # type: ignore[attr-defined]
+        self.md.hb_appended = [b for b in blocks["references"] + blocks["definitions"] if b]  # type: ignore[attr-defined]
         return lines + extra
 
 
@@ -260,7 +261,48 @@ class _Sanitise(Postprocessor):
         # with files.svg_problems, so they join the page only after its own HTML has been sanitised.
         for marker, svg in (getattr(self.md, "hb_figure_drawings", None) or {}).items():
             clean = clean.replace(marker, svg, 1)
+        if handbook is not None and page:
+            clean = self._appendix_apart(handbook.root, str(page), text, clean)
         return clean
+
+    def _appendix_apart(self, root: Path, page: str, text: str, clean: str) -> str:
+        """The page's HTML without its appended reference list and definitions, which go to the page's
+        template instead (``page.meta.hb.appendix``, printed right after the content): same page for
+        readers, but the search plugin, which indexes neither, no longer reads every tag of them.
+
+        Moved only when the sanitised page provably ends with them, exactly as they come out of the
+        allow-list alone; the page was sanitised and checked as a whole before."""
+        holder = self._holder(page)
+        appended = getattr(self.md, "hb_appended", None) or []
+        start = text.rfind(appended[0]) if holder is not None and appended else -1
+        if start < 0 or not _only(text[start:], appended):
+            return clean
+        tail, problems = kept_sanitised(root, page, text[start:].strip(), sanitise_and_check)
+        body = clean.rstrip()
+        if problems or not tail or not body.endswith(tail):
+            return clean
+        holder["appendix"] = tail  # type: ignore[index]
+        return body[:-len(tail)].rstrip()
+
+    def _holder(self, page: str) -> dict[str, Any] | None:
+        """The citation data (``page.meta["hb"]``) of the page being rendered, if the template will print it."""
+        if site_module.ENGINE == "zensical":
+            context = _zensical_context(self.md)
+            meta = getattr(getattr(context, "page", None), "meta", None)
+            hb = meta.get("hb") if isinstance(meta, dict) else None
+            return hb if isinstance(hb, dict) else None
+        current = site_module.CURRENT_HB
+        return current[1] if current is not None and current[0] == page else None
+
+
+def _only(text: str, blocks: list[str]) -> bool:
+    """Whether ``text`` is ``blocks``, in order, with nothing but whitespace around them."""
+    for block in blocks:
+        text = text.lstrip()
+        if not text.startswith(block):
+            return False
+        text = text[len(block):]
+    return not text.strip()
 
 
 def problems_html(lines: list[str]) -> str:

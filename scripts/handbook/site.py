@@ -33,7 +33,7 @@ from .usage import UsageIndex, scan
 
 __all__ = [
     "Handbook", "load_handbook", "handbook_version", "CURRENT", "CURRENT_PAGE", "DIRECTORY_URLS", "ENGINE",
-    "EXEMPT", "LOCK", "PUBLISHED", "REPORTED", "REPORTED_FOR", "REPORTED_PROBLEMS", "release_date",
+    "EXEMPT", "LOCK", "PUBLISHED", "CURRENT_HB", "REPORTED", "REPORTED_FOR", "REPORTED_PROBLEMS", "release_date",
 ]
 
 #: The handbook of the build in progress, set by the macros module for the Markdown extension.
@@ -41,6 +41,9 @@ CURRENT: Handbook | None = None
 #: The page being rendered (its path under docs/), and the engine ("mkdocs" or "zensical").
 CURRENT_PAGE: str | None = None
 ENGINE: str | None = None
+#: The citation data the template of the page being rendered reads (``page.meta["hb"]``), with
+#: that page's path: under MkDocs the Markdown extension hands it the page's appended HTML there.
+CURRENT_HB: tuple[str, dict] | None = None
 #: False in the offline copy, whose pages are files (``roles/advocacy.html``).
 DIRECTORY_URLS: bool = True
 #: State that must outlive one page under Zensical, which executes the macros module afresh for each.
