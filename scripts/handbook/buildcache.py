@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
+import os
 import subprocess
+import tempfile
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .config import cache_folder
 from .errors import Problem
 from .files import content_files
 from .formatcache import FormatCache, cache_for
@@ -63,13 +67,14 @@ def check_cache(root: Path) -> FormatCache:
     return cache_for(root, "checks", CACHE_VERSION, by_content=False)  # the project's own: kept by path
 
 
-#: The page HTML the allow-list let through, kept by page (so the file holds a few entries a page) under a
-#: digest of the HTML that went in, the package's code (the allow-list with it) and nh3's version.
+#: The page HTML the allow-list let through, kept in a small file per page (``.cache/handbook/sanitised/``,
+#: read only for the pages a build renders) under a digest of the HTML that went in, the package's
+#: code (the allow-list with it) and nh3's version.
 SANITISED_VERSION = "sanitised-1"
 #: Shorter HTML (a heading, a title) costs less to sanitise than to look up.
-_KEEP_FROM = 2000
-#: Results kept for one page: its HTML, and the odd heading long enough to be kept too.
-_PER_PAGE = 4
+_KEEP_FROM = 256
+#: Results kept for one page: its HTML, its table of contents, its reference list and definitions, a long heading.
+_PER_PAGE = 8
 
 
 def kept_sanitised(root: Path, page: str, markup: str, sanitise: Callable[[str], tuple[str, list[tuple[str, str]]]],
@@ -83,18 +88,64 @@ def kept_sanitised(root: Path, page: str, markup: str, sanitise: Callable[[str],
     """
     if len(markup) < _KEEP_FROM or not page or _STAND_IN in markup:
         return sanitise(markup)
-    cache = cache_for(root, "sanitised", SANITISED_VERSION, by_content=False)
+    store = _page_files(root)
     key = _sanitise_digest(root, markup.replace(volatile, _STAND_IN) if volatile else markup)
-    kept = cache.get(page)
-    kept = kept if isinstance(kept, dict) else {}
+    kept = store.get(page)
     if isinstance(kept.get(key), str):
         return (kept[key].replace(_STAND_IN, volatile) if volatile else kept[key]), []
     clean, problems = sanitise(markup)
     # A stand-in in the output that no volatile text put there (an entity spelling it) would come back as a marker: not kept.
     if not problems and _STAND_IN not in clean:
         newest = {key: clean.replace(volatile, _STAND_IN) if volatile else clean}
-        cache.put(page, newest | dict(list(kept.items())[:_PER_PAGE - 1]))  # the page, and a long heading or two
+        store.put(page, newest | dict(list(kept.items())[:_PER_PAGE - 1]))
     return clean, problems
+
+
+class _PageFiles:
+    """Entries kept by page, one JSON file each (in memory only without a folder); a damaged file is an empty one."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.memory: dict[str, dict[str, str]] = {}
+
+    def _path(self, page: str) -> Path:
+        assert self.folder is not None
+        return self.folder / (hashlib.sha256(page.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".json")
+
+    def get(self, page: str) -> dict[str, str]:
+        if page not in self.memory:
+            entries: Any = None
+            if self.folder is not None:
+                try:
+                    data = json.loads(self._path(page).read_text(encoding="utf-8"))
+                    entries = data.get("entries") if isinstance(data, dict) and data.get("versions") == SANITISED_VERSION else None
+                except (OSError, ValueError):
+                    entries = None
+            self.memory[page] = {k: v for k, v in entries.items() if isinstance(v, str)} if isinstance(entries, dict) else {}
+        return self.memory[page]
+
+    def put(self, page: str, entries: dict[str, str]) -> None:
+        self.memory[page] = entries
+        if self.folder is None:
+            return
+        try:  # atomically, so that two builds at once never leave half a file; errors are ignored: it is a cache
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".page-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump({"versions": SANITISED_VERSION, "entries": entries}, out, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, self._path(page))
+        except OSError:
+            pass
+
+
+_STORES: dict[Path | None, _PageFiles] = {}
+
+
+def _page_files(root: Path) -> _PageFiles:
+    folder = cache_folder(root, "sanitised", by_content=False)
+    if folder not in _STORES:
+        _STORES[folder] = _PageFiles(folder)
+    return _STORES[folder]
 
 
 #: What stands for the volatile text in a kept entry (never part of it: upper case, unlike the random part).
