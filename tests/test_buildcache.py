@@ -109,3 +109,23 @@ def test_a_page_with_figures_is_found_again_though_its_markers_differ_from_build
         clean, _ = kept_sanitised(tmp_path, "f.md", spelled.format(marker="hbfigurecccn"), sanitise, "hbfigurecccn")
         assert "<p>hbKEPTx1</p>" in clean
     assert len(calls) == 3
+
+
+def test_html_written_into_the_cache_by_anyone_else_is_never_taken_as_sanitised(tmp_path: Path) -> None:
+    """A pull request can add files under .cache/: a kept result counts only with this machine's seal."""
+    import json
+
+    from handbook import buildcache
+    from handbook.safety import sanitise_and_check
+
+    page = "<p>" + "Words of a page. " * 200 + "</p>\n"
+    clean, _ = buildcache.kept_sanitised(tmp_path, "a.md", page, sanitise_and_check)
+    files = list((tmp_path / ".cache" / "handbook" / "sanitised").glob("*.json"))
+    assert len(files) == 1
+    data = json.loads(files[0].read_text(encoding="utf-8"))
+    for key, (kept, seal) in data["entries"].items():
+        data["entries"][key] = [kept.replace("Words", '<img src="x" onerror="alert(1)">Words', 1), seal]
+    files[0].write_text(json.dumps(data), encoding="utf-8")
+    buildcache._STORES.clear()  # as a new build would find it
+    again, problems = buildcache.kept_sanitised(tmp_path, "a.md", page, sanitise_and_check)
+    assert again == clean and "onerror" not in again and not problems

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -69,8 +71,8 @@ def check_cache(root: Path) -> FormatCache:
 
 #: The page HTML the allow-list let through, kept in a small file per page (``.cache/handbook/sanitised/``,
 #: read only for the pages a build renders) under a digest of the HTML that went in, the package's
-#: code (the allow-list with it) and nh3's version.
-SANITISED_VERSION = "sanitised-1"
+#: code (the allow-list with it) and nh3's version, sealed with a key of this machine's (:func:`_seal`).
+SANITISED_VERSION = "sanitised-2"
 #: Shorter HTML (a heading, a title) costs less to sanitise than to look up.
 _KEEP_FROM = 256
 #: Results kept for one page: its HTML, its table of contents, its reference list and definitions, a long heading.
@@ -88,17 +90,52 @@ def kept_sanitised(root: Path, page: str, markup: str, sanitise: Callable[[str],
     """
     if len(markup) < _KEEP_FROM or not page or _STAND_IN in markup:
         return sanitise(markup)
+    secret = _build_key()
+    if secret is None:
+        return sanitise(markup)
     store = _page_files(root)
     key = _sanitise_digest(root, markup.replace(volatile, _STAND_IN) if volatile else markup)
     kept = store.get(page)
-    if isinstance(kept.get(key), str):
-        return (kept[key].replace(_STAND_IN, volatile) if volatile else kept[key]), []
+    entry = kept.get(key)
+    if isinstance(entry, list) and len(entry) == 2 and all(isinstance(part, str) for part in entry) and \
+            hmac.compare_digest(entry[1], _seal(secret, key, entry[0])):
+        return (entry[0].replace(_STAND_IN, volatile) if volatile else entry[0]), []
     clean, problems = sanitise(markup)
     # A stand-in in the output that no volatile text put there (an entity spelling it) would come back as a marker: not kept.
     if not problems and _STAND_IN not in clean:
-        newest = {key: clean.replace(volatile, _STAND_IN) if volatile else clean}
-        store.put(page, newest | dict(list(kept.items())[:_PER_PAGE - 1]))
+        stored = clean.replace(volatile, _STAND_IN) if volatile else clean
+        store.put(page, {key: [stored, _seal(secret, key, stored)]} | dict(list(kept.items())[:_PER_PAGE - 1]))
     return clean, problems
+
+
+def _seal(secret: bytes, key: str, clean: str) -> str:
+    """What only this machine's builds can write beside a kept result: a file that a pull request adds
+    (or anyone else writes) under ``.cache/`` cannot pass HTML off as sanitised."""
+    return hmac.new(secret, key.encode() + b"\0" + clean.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+
+@functools.cache
+def _build_key() -> bytes | None:
+    """A random key kept outside the project, in the user's own cache folder (None where none can be kept:
+    then nothing is kept either)."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    path = base / "client-centred-practice-handbook" / "build-key"
+    try:
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    key = secrets.token_bytes(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".build-key-")  # readable by the user alone
+        with os.fdopen(fd, "wb") as out:
+            out.write(key)
+        os.replace(tmp, path)
+    except OSError:
+        return None
+    return key
 
 
 class _PageFiles:
@@ -106,13 +143,13 @@ class _PageFiles:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        self.memory: dict[str, dict[str, str]] = {}
+        self.memory: dict[str, dict[str, Any]] = {}
 
     def _path(self, page: str) -> Path:
         assert self.folder is not None
         return self.folder / (hashlib.sha256(page.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".json")
 
-    def get(self, page: str) -> dict[str, str]:
+    def get(self, page: str) -> dict[str, Any]:
         if page not in self.memory:
             entries: Any = None
             if self.folder is not None:
@@ -121,10 +158,10 @@ class _PageFiles:
                     entries = data.get("entries") if isinstance(data, dict) and data.get("versions") == SANITISED_VERSION else None
                 except (OSError, ValueError):
                     entries = None
-            self.memory[page] = {k: v for k, v in entries.items() if isinstance(v, str)} if isinstance(entries, dict) else {}
+            self.memory[page] = dict(entries) if isinstance(entries, dict) else {}
         return self.memory[page]
 
-    def put(self, page: str, entries: dict[str, str]) -> None:
+    def put(self, page: str, entries: dict[str, Any]) -> None:
         self.memory[page] = entries
         if self.folder is None:
             return
