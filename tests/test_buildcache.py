@@ -114,7 +114,11 @@ def test_a_page_with_figures_is_found_again_though_its_markers_differ_from_build
 def test_html_written_into_the_cache_by_anyone_else_is_never_taken_as_sanitised(tmp_path: Path) -> None:
     """A pull request can add files under .cache/: a kept result counts only with this machine's seal."""
     import json
+    import os
+    import subprocess
+    import sys
 
+    from conftest import ROOT
     from handbook import buildcache
     from handbook.safety import sanitise_and_check
 
@@ -126,6 +130,10 @@ def test_html_written_into_the_cache_by_anyone_else_is_never_taken_as_sanitised(
     for key, (kept, seal) in data["entries"].items():
         data["entries"][key] = [kept.replace("Words", '<img src="x" onerror="alert(1)">Words', 1), seal]
     files[0].write_text(json.dumps(data), encoding="utf-8")
-    buildcache._STORES.clear()  # as a new build would find it
-    again, problems = buildcache.kept_sanitised(tmp_path, "a.md", page, sanitise_and_check)
+    code = ("import json, sys; from pathlib import Path; from handbook.buildcache import kept_sanitised; "
+            "from handbook.safety import sanitise_and_check; "
+            f"print(json.dumps(kept_sanitised(Path({str(tmp_path)!r}), 'a.md', {page!r}, sanitise_and_check)))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,  # as a new build finds it
+                           env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")}).stdout
+    again, problems = json.loads(found)
     assert again == clean and "onerror" not in again and not problems

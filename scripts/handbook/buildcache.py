@@ -32,7 +32,7 @@ from .files import content_files
 from .formatcache import FormatCache, cache_for
 
 __all__ = ["check_cache", "code_digest", "committed_caches", "inputs_digest", "problems_from", "problems_to", "kept_sanitised",
-           "read_sealed", "write_sealed"]
+           "read_sealed", "write_sealed", "kept_sealed"]
 
 #: Bump when what a kept result means changes in a way the code's own digest cannot see.
 CACHE_VERSION = "checks-1"
@@ -113,6 +113,21 @@ def _seal(secret: bytes, key: str, clean: str) -> str:
     """What only this machine's builds can write beside a kept result: a file that a pull request adds
     (or anyone else writes) under ``.cache/`` cannot pass HTML off as sanitised."""
     return hmac.new(secret, key.encode() + b"\0" + clean.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+
+def kept_sealed(root: Path, folder: str, name: str, inputs: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()``, or what it returned in an earlier build for the same ``inputs`` (JSON) and code,
+    kept as ``.cache/handbook/<folder>/`` one file per ``name``, sealed (:func:`write_sealed`)."""
+    base = cache_folder(root, folder, by_content=False)
+    if base is None:
+        return compute()
+    key = hashlib.sha256(json.dumps([code_digest(root), inputs], sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+    path = base / (hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:32] + ".json")
+    value = read_sealed(path, key)
+    if value is None:
+        value = compute()
+        write_sealed(path, key, value)
+    return value
 
 
 def read_sealed(path: Path, key: str) -> Any:

@@ -10,9 +10,6 @@ import re
 from typing import Any
 
 import rispy
-from bibtexparser import model as bibmodel
-from bibtexparser.entrypoint import write_string
-from bibtexparser.library import Library
 
 __all__ = ["to_bibtex", "to_ris", "year_of"]
 
@@ -55,6 +52,11 @@ def _tex(value: Any) -> str:
 
 def to_bibtex(items: list[dict[str, Any]]) -> str:
     """BibTeX for CSL items, written by bibtexparser."""
+    # Imported here: a build whose downloads are all kept (handbook.buildcache) never loads bibtexparser.
+    from bibtexparser import model as bibmodel
+    from bibtexparser.entrypoint import write_string
+    from bibtexparser.library import Library
+
     library = Library()
     for item in items:
         fields: list[tuple[str, str]] = []

@@ -27,7 +27,7 @@ from typing import Any
 from .config import cache_folder
 from .csl import versions as csl_versions
 
-__all__ = ["FormatCache", "cache_for", "content_key"]
+__all__ = ["FormatCache", "cache_for", "content_key", "VERSIONS"]
 
 #: Bump when the handbook changes what it hands to citeproc-js in a way the item hash
 #: cannot see (for example its output format in handbook/csl.py).

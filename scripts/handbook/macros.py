@@ -20,7 +20,8 @@ from handbook.config import Settings, environment_settings, read_nav, settings_f
 from handbook.errors import BuildStopped, ContentError, Problem, github_annotation
 from handbook.feed import FEED_FILE, atom_feed, robots_txt
 from handbook.files import is_fatal, refused_files
-from handbook.formatcache import cache_for
+from handbook.buildcache import kept_sealed
+from handbook.formatcache import VERSIONS as FORMAT_VERSIONS, cache_for
 from handbook.pagemacros import MacroContext, bind
 from handbook.pages import FRONT_MATTER_SCHEMA
 from handbook.render import page_citation, report_issue_url, reuse_statement, version_date, with_dates
@@ -248,8 +249,12 @@ def _attach_citation(settings: Settings, handbook: Handbook, src: str, meta: dic
         return None
     front = handbook.pages[src]
     changed = [r.date for r in handbook.releases.changes(src, handbook.version)]
-    hb = page_citation(front, src, settings.site_url, handbook.version, settings.licence_url,
-                       cache_for(handbook.root), version_date(front, changed))
+    date = version_date(front, changed)
+    # Kept by page across builds while the page's front matter, the settings and the code are the same.
+    hb = kept_sealed(handbook.root, "citations", src, [repr(front), src, settings.site_url, handbook.version,
+                                                       settings.licence_url, date.isoformat(), FORMAT_VERSIONS],
+                     lambda: page_citation(front, src, settings.site_url, handbook.version, settings.licence_url,
+                                           cache_for(handbook.root), date))
     # This page's permanent link in the release being built, its changes and its earlier versions.
     hb["versions"] = handbook.releases.page_history(src, handbook.version, settings.site_url,
                                                     directory_urls=settings.use_directory_urls)
@@ -322,9 +327,12 @@ def _publish_downloads(handbook: Handbook, site_dir: Path, settings: Settings, f
     if handbook.glossary is not None:
         files["data/glossary.json"] = handbook.glossary.to_json()
         files["data/glossary.csv"] = handbook.glossary.to_csv()
-    if handbook.bibliography is not None:
-        files["data/references.bib"] = handbook.bibliography.to_bibtex()
-        files["data/references.ris"] = handbook.bibliography.to_ris()
+    bib = handbook.bibliography
+    if bib is not None:  # kept across builds while the bibliography and the code are the same
+        exported = kept_sealed(handbook.root, "downloads", "references", [bib.items],
+                               lambda: {"bib": bib.to_bibtex(), "ris": bib.to_ris()})
+        files["data/references.bib"] = exported["bib"]
+        files["data/references.ris"] = exported["ris"]
     for name, text in files.items():
         target = site_dir / name
         target.parent.mkdir(parents=True, exist_ok=True)
