@@ -6,7 +6,12 @@ page's own text does not: a section another page links to, a glossary term, the 
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import MiniSite, problem_lines
+
+#: What a build keeps on disk for the next one: each build in a process of its own, as outside the tests.
+pytestmark = pytest.mark.own_process
 
 LINKED = "See [advocacy](roles/advocacy.md) and [its extra section](roles/advocacy.md#an-extra-section).\n"
 
