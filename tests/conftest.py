@@ -174,10 +174,29 @@ WHOLE_SITE = {"site", "books", "zensical_site", "served"}
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that need the handbook built whole are marked ``site``: the quick path leaves them out."""
+    """Tests that need the handbook built whole are marked ``site``: the quick path leaves them out.
+
+    The tests are then put in the order the workers take them (`dev.py test` runs ``--dist loadscope
+    --no-loadscope-reorder``): first the modules and classes that never read the built site, those marked
+    ``slow`` first, then the largest, so that no worker waits while the site is built in the background;
+    then those that read it, in the same order, so that the last to be handed out are short."""
     for item in items:
         if WHOLE_SITE & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.site)
+    scopes: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        scopes.setdefault(_scope(item.nodeid), []).append(item)
+
+    def order(tests: list[pytest.Item]) -> tuple[bool, bool, int]:
+        reads_site = any("site" in getattr(t, "fixturenames", ()) for t in tests)
+        return reads_site, not any(t.get_closest_marker("slow") for t in tests), -len(tests)
+
+    items[:] = [item for tests in sorted(scopes.values(), key=order) for item in tests]
+
+
+def _scope(nodeid: str) -> str:
+    """The unit ``--dist loadscope`` hands to one worker (as xdist reckons it): a test's class, or its module."""
+    return nodeid.rsplit("::", 1)[0]
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
