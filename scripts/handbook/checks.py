@@ -249,7 +249,7 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
         for term in handbook.glossary.terms.values():
             if term.id in linked:
                 continue
-            count = sum(len(re.findall(rf"\b{re.escape(n.lower())}\b", prose_text)) for n in term.names if len(n) > 3)
+            count = sum(len(re.findall(rf"(?<![\w-]){re.escape(n.lower())}(?![\w-])", prose_text)) for n in term.names if len(n) > 3)
             if count >= 3:
                 yield Problem(name, None, f"the glossary term '{term.term}' appears {count} times but is never linked. Link its first use with {{{{ term(\"{term.id}\") }}}}.", "notice")
 
