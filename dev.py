@@ -258,11 +258,12 @@ def pytest_args(options: argparse.Namespace, args: list[str]) -> list[str]:
     """pytest's arguments: on every core (tests/conftest.py shares the built sites between the workers),
     with the slowest tests reported, unless the arguments given say otherwise. Each module's tests
     run on one worker, so that a module's own fixture (a published release, an open search page)
-    is made once (`--dist loadscope`; `loadgroup` does not group under pytest 9.2: pytest-xdist#1386)."""
+    is made once (`--dist loadscope`; `loadgroup` does not group under pytest 9.2: pytest-xdist#1386), in
+    the order tests/conftest.py gives them (the modules that need no built site first, while it is built)."""
     given = " ".join(args)
     extra = []
     if "no:xdist" not in given and not any(a == "--numprocesses" or a.startswith(("-n", "--numprocesses=")) for a in args):
-        extra += ["-n", "auto", "--dist", "loadscope"]
+        extra += ["-n", "auto", "--dist", "loadscope", "--no-loadscope-reorder"]  # tests/conftest.py orders them
     if "--durations" not in given:
         extra += ["--durations=30"]
     if options.quick:

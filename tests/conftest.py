@@ -9,9 +9,12 @@ are collected, so the workers run the tests that need no built site while it is 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
+import io
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -19,6 +22,8 @@ import sys
 import textwrap
 import threading
 import time
+import traceback
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -30,14 +35,73 @@ from handbook.config import ENV_SHARED_CACHE
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-ENV = {k: v for k, v in os.environ.items() if k not in {"HANDBOOK_SITE_URL", ENV_SHARED_CACHE}} | {"NO_MKDOCS_2_WARNING": "1"}
+#: Not handed to a build: the user's own site address and shared cache (the run has its own, set below).
+NOT_PASSED = {"HANDBOOK_SITE_URL", ENV_SHARED_CACHE}
+ENV = {k: v for k, v in os.environ.items() if k not in NOT_PASSED} | {"NO_MKDOCS_2_WARNING": "1"}
 
 
-def run_mkdocs(project: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(BIN / "mkdocs"), "build", "-f", str(project / "mkdocs.yml"), "-d", str(out), *extra],
-        cwd=project, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600,
-    )
+def build_environment() -> dict[str, str]:
+    """What a test's build sees: :data:`ENV`, with what a test has set in this process's environment since."""
+    return {k: v for k, v in os.environ.items() if k not in NOT_PASSED} | ENV
+
+
+def run_mkdocs(project: Path, out: Path, *extra: str, own_process: bool = False) -> subprocess.CompletedProcess:
+    """``mkdocs build`` of ``project`` into ``out``: its exit code, and its output and errors as one text.
+
+    It runs in this process (:func:`_mkdocs_here`) unless ``own_process``: a test about what a build leaves
+    on disk for the next one (its caches) builds in a process of its own, as every build outside the tests does."""
+    args = ["build", "-f", str(project / "mkdocs.yml"), "-d", str(out), *extra]
+    if not own_process:
+        return _mkdocs_here(project, args)
+    return subprocess.run([str(BIN / "mkdocs"), *args], cwd=project, env=build_environment(),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+
+
+#: Python's own warning filters for a program run without -W (MkDocs adds its own to them).
+_PYTHON_WARNINGS = [(DeprecationWarning, "__main__", "default"), (DeprecationWarning, "", "ignore"),
+                    (PendingDeprecationWarning, "", "ignore"), (ImportWarning, "", "ignore"), (ResourceWarning, "", "ignore")]
+
+
+def _mkdocs_here(project: Path, args: list[str]) -> subprocess.CompletedProcess:
+    """MkDocs' own command line run in this process, as ``mkdocs`` would run in a process of its own: the same
+    environment, folder, warning filters and output; what the command changes in the process is put back after.
+
+    About half a second a build quicker than starting Python and importing MkDocs, Material and the handbook
+    again; `mkdocs serve` rebuilds in one process too, so the handbook's code is made to be run this way."""
+    from mkdocs.__main__ import cli
+    from mkdocs.commands import build as mkdocs_build
+
+    from handbook.config import environment_settings
+
+    logger = logging.getLogger("mkdocs")
+    saved = (dict(os.environ), os.getcwd(), logger.level, logger.propagate, list(logger.handlers), list(mkdocs_build.log.filters))
+    output, code, environment = io.StringIO(), 0, build_environment()
+    os.environ.clear()
+    os.environ.update(environment)
+    environment_settings.cache_clear()  # read once per process: this build is a new "process"
+    os.chdir(project)
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+            warnings.resetwarnings()
+            for category, module, action in reversed(_PYTHON_WARNINGS):
+                warnings.filterwarnings(action, category=category, module=module)
+            try:
+                cli.main(args=args, prog_name="mkdocs")
+            except SystemExit as stop:
+                code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+            except Exception:  # noqa: BLE001 - as Python reports a program's uncaught error
+                traceback.print_exc(file=output)
+                code = 1
+    finally:
+        os.environ.clear()
+        os.environ.update(saved[0])
+        environment_settings.cache_clear()
+        os.chdir(saved[1])
+        logger.setLevel(saved[2])
+        logger.propagate = saved[3]
+        logger.handlers[:] = saved[4]
+        mkdocs_build.log.filters[:] = saved[5]  # MkDocs' filter of repeated messages would hide the next build's
+    return subprocess.CompletedProcess(["mkdocs", *args], code, output.getvalue())
 
 
 def run_folder(factory: pytest.TempPathFactory) -> Path:
@@ -110,10 +174,29 @@ WHOLE_SITE = {"site", "books", "zensical_site", "served"}
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that need the handbook built whole are marked ``site``: the quick path leaves them out."""
+    """Tests that need the handbook built whole are marked ``site``: the quick path leaves them out.
+
+    The tests are then put in the order the workers take them (`dev.py test` runs ``--dist loadscope
+    --no-loadscope-reorder``): first the modules and classes that never read the built site, those marked
+    ``slow`` first, then the largest, so that no worker waits while the site is built in the background;
+    then those that read it, in the same order, so that the last to be handed out are short."""
     for item in items:
         if WHOLE_SITE & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.site)
+    scopes: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        scopes.setdefault(_scope(item.nodeid), []).append(item)
+
+    def order(tests: list[pytest.Item]) -> tuple[bool, bool, int]:
+        reads_site = any("site" in getattr(t, "fixturenames", ()) for t in tests)
+        return reads_site, not any(t.get_closest_marker("slow") for t in tests), -len(tests)
+
+    items[:] = [item for tests in sorted(scopes.values(), key=order) for item in tests]
+
+
+def _scope(nodeid: str) -> str:
+    """The unit ``--dist loadscope`` hands to one worker (as xdist reckons it): a test's class, or its module."""
+    return nodeid.rsplit("::", 1)[0]
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -251,8 +334,9 @@ SELF_CHECK = """## Check your understanding
 class MiniSite:
     """A three-page site in a temporary folder, with the real macros and templates."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, own_process: bool = False):
         self.path = path
+        self.own_process = own_process
         (path / "docs" / "data").mkdir(parents=True)
         (path / "docs" / "roles").mkdir()
         (path / "docs" / "glossary").mkdir()
@@ -317,12 +401,13 @@ class MiniSite:
         return (self.path / "docs" / rel).read_text(encoding="utf-8")
 
     def build(self) -> subprocess.CompletedProcess:
-        return run_mkdocs(self.path, self.path / "site")
+        return run_mkdocs(self.path, self.path / "site", own_process=self.own_process)
 
 
 @pytest.fixture
-def mini(tmp_path: Path) -> MiniSite:
-    return MiniSite(tmp_path / "mini")
+def mini(tmp_path: Path, request: pytest.FixtureRequest) -> MiniSite:
+    """A small site; marked ``own_process``, a test builds it in a process of its own (:func:`run_mkdocs`)."""
+    return MiniSite(tmp_path / "mini", own_process=request.node.get_closest_marker("own_process") is not None)
 
 
 def problem_lines(output: str) -> list[str]:

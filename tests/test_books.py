@@ -372,3 +372,19 @@ def test_epub_gives_the_self_check_answers_after_the_questions(books: dict) -> N
     assert _in_order(text, "Check your understanding", *SELF_CHECK, "Reflective questions")
     answers = soup.select("ol.bk-answers > li")
     assert len(answers) == 4 and all(a.find("a", href=True) for a in answers)
+
+
+def test_the_pdf_keeps_pydyfs_own_list_of_its_pages() -> None:
+    """While the PDF is written, its list of page references is kept (books/pdf.py): the same list pydyf makes."""
+    import pydyf
+
+    from handbook.books.pdf import page_references_kept
+
+    original = pydyf.PDF.page_references
+    pdf, kept = pydyf.PDF(), []
+    with page_references_kept():
+        for _ in range(3):
+            pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+            kept.append(pdf.page_references)
+            assert kept[-1] == original.fget(pdf) and kept[-1] is pdf.page_references
+    assert [len(k) for k in kept] == [1, 2, 3] and pydyf.PDF.page_references is original

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import MiniSite, problem_lines
+
+#: What a build keeps on disk for the next one: each build in a process of its own, as outside the tests.
+pytestmark = pytest.mark.own_process
 
 LINKED = "See [advocacy](roles/advocacy.md) and [its extra section](roles/advocacy.md#an-extra-section).\n"
 

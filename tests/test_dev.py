@@ -111,8 +111,8 @@ def _pytest_call(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> list[str]:
 
 
 def test_the_suite_runs_on_every_core_and_names_its_slowest_tests(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert _pytest_call(monkeypatch, ["test"]) == ["-n", "auto", "--dist", "loadscope", "--durations=30"]
-    assert _pytest_call(monkeypatch, ["test", "-k", "search"]) == ["-n", "auto", "--dist", "loadscope", "--durations=30", "-k", "search"]
+    assert _pytest_call(monkeypatch, ["test"]) == ["-n", "auto", "--dist", "loadscope", "--no-loadscope-reorder", "--durations=30"]
+    assert _pytest_call(monkeypatch, ["test", "-k", "search"]) == ["-n", "auto", "--dist", "loadscope", "--no-loadscope-reorder", "--durations=30", "-k", "search"]
     # The reader's own choice wins: one process, or other durations.
     assert _pytest_call(monkeypatch, ["test", "-n", "1", "--durations=5", "tests/test_dev.py"]) == ["-n", "1", "--durations=5", "tests/test_dev.py"]
     assert _pytest_call(monkeypatch, ["test", "-p", "no:xdist"]) == ["--durations=30", "-p", "no:xdist"]

@@ -71,7 +71,9 @@ def test_a_new_section_or_release_updates_the_home_page_and_citing_guide(mini: M
     mini.write("settings/index.md", FRONT.format(title="Settings of practice") + "\n# Settings\n\nWhere social work happens.\n")
     for name in ("hospitals", "schools"):
         mini.write(f"settings/{name}.md", FRONT.format(title=name.title()) + f"\n# {name.title()}\n\nText.\n\n"
-                   + SELF_CHECK.replace("#learning-outcomes", f"#{name}"))
+                   "## Learning outcomes\n\n- explain it\n\n## Critical perspectives\n\nSome doubt it.\n\n"
+                   "## Key points\n\n- One point.\n\n" + SELF_CHECK + "## Reflective questions\n\n1. Why?\n\n"
+                   "## Further reading\n\n- A book.\n")
     _nav(mini, "  - Roles:\n    - roles/index.md\n    - roles/advocacy.md\n"
                "  - Settings:\n    - settings/index.md\n    - settings/hospitals.md\n    - settings/schools.md\n")
     _release(mini, ("0.2.0", "1 January 2027", "2027-01-01"), ("0.1.0", "23 November 2026", "2026-11-23"))

@@ -11,6 +11,9 @@ from conftest import ENV, ENV_SHARED_CACHE, MiniSite, page
 from handbook.bibliography import Bibliography
 from handbook.formatcache import FormatCache, content_key
 
+#: What a build keeps on disk for the next one: each build in a process of its own, as outside the tests.
+pytestmark = pytest.mark.own_process
+
 ITEM = {"id": "x2001", "type": "book", "title": "A first title", "author": [{"family": "Example", "given": "Ann"}],
         "publisher": "A Press", "issued": {"date-parts": [[2001]]}}
 

@@ -45,6 +45,8 @@ from handbook.releases import load_releases, release_base  # noqa: E402
 import publish  # noqa: E402
 from publish import NOINDEX  # noqa: E402
 
+pytestmark = pytest.mark.slow  # the handbook built whole, three times, each in its release's own environment
+
 OLD = "In this release, advocacy is described as speaking up with people, never for them."
 NEW = "In this release, advocacy is described as people speaking for themselves wherever they can."
 ENTRY_010 = "## 0.1.0 (23 November 2026) { #v0.1.0 }"

@@ -63,7 +63,7 @@ def test_new_page_refuses_bad_input_in_plain_words(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "scripts/new_page.py", "--section", "relationships", "--slug", "trust", "--title", "T",
                              "--description", "x" * 60], cwd=project, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert result.returncode != 0
-    assert "new page: 'relationships' is not a section. Choose one of: client, roles, relationship, challenges, approach, practice." in result.stderr
+    assert "new page: 'relationships' is not a section. Choose one of: client, roles, relationship, challenges, approach, practice, settings, skills." in result.stderr
     result = subprocess.run([sys.executable, "scripts/new_page.py", "--section", "roles", "--slug", "advocacy", "--title", "T",
                              "--description", "x" * 60], cwd=project, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert "new page: docs/roles/advocacy.md already exists. Choose another slug, or edit that page." in result.stderr

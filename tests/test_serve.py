@@ -34,7 +34,7 @@ def test_preview_serves_pages_at_the_root_with_live_reload() -> None:
                     html = response.read().decode()
                 break
             except OSError:
-                time.sleep(1)
+                time.sleep(0.2)
         assert "<title>Advocacy - Client-Centred Practice Handbook</title>" in html
         assert "livereload" in html
     finally:
@@ -49,7 +49,7 @@ def _wait_for(url: str, seconds: float = 180) -> str:
             with urllib.request.urlopen(url, timeout=5) as response:
                 return response.read().decode()
         except OSError:
-            time.sleep(1)
+            time.sleep(0.2)
     return ""
 
 

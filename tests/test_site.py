@@ -289,17 +289,17 @@ def test_navigation_follows_the_plan(site: Path) -> None:
 def test_every_link_in_the_built_site_leads_somewhere(site: Path) -> None:
     """Links the build writes itself (term links, backlinks, section lists, citations) are
     checked here, in the built HTML, as the HTML proofer once did on every build."""
+    pages = {path: BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser") for path in all_pages(site)}
     ids: dict[Path, set[str]] = {}
 
     def anchors(path: Path) -> set[str]:
         if path not in ids:
-            html = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+            html = pages.get(path) or BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
             ids[path] = {el["id"] for el in html.find_all(id=True)}
         return ids[path]
 
     broken = []
-    for source in all_pages(site):
-        html = BeautifulSoup(source.read_text(encoding="utf-8"), "html.parser")
+    for source, html in pages.items():
         for link in html.select("article a[href]"):
             href = link["href"]
             if re.match(r"^[a-z][a-z0-9+.-]*:", href):

@@ -41,8 +41,6 @@ __all__ = ["run_checks", "build_problems", "CONTENT_SECTIONS", "ANATOMY", "needs
 
 #: Headings every topic page has, in this order.
 ANATOMY = ("Learning outcomes", "Critical perspectives", "Key points", SELF_CHECK_HEADING, "Reflective questions", "Further reading")
-#: The pages that name the professional standards they support: topic, settings and skills pages and case studies.
-STANDARDS_SECTIONS = (*CONTENT_SECTIONS, "settings", "skills")
 MAX_STANDARDS = 5
 MAX_SENTENCE_WORDS = 40
 MAX_PARAGRAPH_WORDS = 150
@@ -89,9 +87,8 @@ def _is_topic(rel: str) -> bool:
 
 
 def needs_standards(rel: str) -> bool:
-    """Whether a page must name the professional standards it supports (not a section's landing page)."""
-    parts = rel.split("/")
-    return len(parts) == 2 and parts[0] in STANDARDS_SECTIONS and parts[1] != "index.md"
+    """Whether a page must name the professional standards it supports: every topic page (not a landing page)."""
+    return _is_topic(rel)
 
 
 def _standards_problems(handbook: Handbook, name: str, rel: str) -> Iterator[Problem]:
@@ -252,7 +249,7 @@ def check_page(handbook: Handbook, path: Path, spell: Speller | None, *, render_
         for term in handbook.glossary.terms.values():
             if term.id in linked:
                 continue
-            count = sum(len(re.findall(rf"\b{re.escape(n.lower())}\b", prose_text)) for n in term.names if len(n) > 3)
+            count = sum(len(re.findall(rf"(?<![\w-]){re.escape(n.lower())}(?![\w-])", prose_text)) for n in term.names if len(n) > 3)
             if count >= 3:
                 yield Problem(name, None, f"the glossary term '{term.term}' appears {count} times but is never linked. Link its first use with {{{{ term(\"{term.id}\") }}}}.", "notice")
 

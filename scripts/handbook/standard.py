@@ -24,8 +24,9 @@ from .errors import Problem
 
 __all__ = ["CONTENT_SECTIONS", "PageKind", "kind_of", "standard_problems", "page_summary", "Summary"]
 
-#: The sections whose pages are held to the content standard (one place; the checks and tools import it).
-CONTENT_SECTIONS = ("client", "roles", "relationship", "challenges", "approach", "practice")
+#: The sections whose pages are held to the content standard (one place; the checks and tools import it),
+#: and in which `dev.py new` makes pages: the statutory settings and the skills are topic pages too.
+CONTENT_SECTIONS = ("client", "roles", "relationship", "challenges", "approach", "practice", "settings", "skills")
 #: Sections that are not body: lists around the body, read and counted on their own.
 NOT_BODY = {"Learning outcomes", "Key points", "Check your understanding", "Reflective questions", "Further reading",
             "Questions for discussion", "Notes for educators"}
