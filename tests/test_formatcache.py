@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,26 @@ def test_a_shared_cache_holds_the_citations_and_the_project_keeps_its_checks(min
     assert (shared / "citeproc.json").is_file() and not (mini.path / ".cache" / "handbook" / "citeproc.json").exists()
     assert (mini.path / ".cache" / "handbook" / "checks.json").is_file()  # kept by path: the project's own
     assert "Rogers" in page(mini.path / "site", "roles/advocacy").select_one("#ref-rogers1957").get_text()
+
+
+def test_a_forged_cache_file_cannot_put_markup_in_the_cite_box(mini: MiniSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache is not a source of HTML: what it says citeproc-js made passes the allow-list wherever it is shown,
+    the cite box too, which the template prints outside the page the allow-list reads as a whole."""
+    monkeypatch.delitem(ENV, ENV_SHARED_CACHE, raising=False)  # the project's own cache, in .cache/handbook/
+    assert mini.build().returncode == 0
+    kept = mini.path / ".cache" / "handbook"
+    data = json.loads((kept / "citeproc.json").read_text(encoding="utf-8"))
+    payload = '<script>alert(1)</script><img src="x" onerror="alert(2)"><a href="javascript:alert(3)">x</a>'
+    # Each page's entry in its cite box names the handbook; the sources the pages cite do not.
+    forged = {key: value + payload if isinstance(value, str) and "Handbook" in value else value for key, value in data["entries"].items()}
+    assert forged != data["entries"]
+    (kept / "citeproc.json").write_text(json.dumps({**data, "entries": forged}), encoding="utf-8")
+    for folder in kept.iterdir():  # what the build kept of each page's citation, made again from the forged file
+        if folder.is_dir():
+            shutil.rmtree(folder)
+    assert mini.build().returncode == 0
+    advocacy = page(mini.path / "site", "roles/advocacy")
+    boxes = advocacy.select(".hb-cite-text")
+    assert boxes and all(box.get_text(strip=True) for box in boxes)
+    assert not advocacy.select("script:not([src]):-soup-contains('alert')") and not advocacy.select("[onerror]")
+    assert not advocacy.select("a[href^=javascript]") and "alert(2)" not in str(advocacy.select_one(".hb-cite-box"))

@@ -252,6 +252,8 @@ def page_citation(front: FrontMatter, src: str, site_url: str, version: str, lic
     reads, Dublin Core, Open Graph and JSON-LD give the same title, authors, type, date
     (``date``, the version being read: see :func:`version_date`) and version, and none
     names a publisher (the authors are the handbook's contributors)."""
+    from .safety import sanitise  # here: the safety gate imports the page macros, which import this module
+
     url = site_url.rstrip("/") + "/" + url_for(src)
     whole_book = src == HOME
     date = date or front.reviewed
@@ -262,6 +264,9 @@ def page_citation(front: FrontMatter, src: str, site_url: str, version: str, lic
         own = {**item, "edition": f"version {version}"} if key == "chicago" else item
         html_text = standalone_entry(own, key, cache)
         html_text = re.sub(r"^\s*1\.\s*", "", html_text)  # Vancouver numbers its list; one entry needs none
+        # The cite box is printed by the template, outside the page the allow-list reads as a whole; what
+        # citeproc-js made (or a cache file says it made) passes the same allow-list here.
+        html_text = sanitise(html_text)
         styles.append({"id": key, "label": label, "html": html_text, "text": plain_text(html_text)})
     slug = url_for(src).strip("/").replace("/", "-") or "home"
     bibtex = to_bibtex([{**item, "id": f"ccph-{slug}"}])
