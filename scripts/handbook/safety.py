@@ -32,7 +32,7 @@ from .pagemacros import REGISTRY
 
 __all__ = [
     "PAGE_MACROS", "MacroCall", "ParsedPage", "parse_page", "mask_code", "protect_code", "template_calls",
-    "sanitise_and_check", "html_problems", "unsafe_file_name", "SAFE_ID", "url_problem", "unclosed_fence",
+    "sanitise", "sanitise_and_check", "html_problems", "unsafe_file_name", "SAFE_ID", "url_problem", "unclosed_fence",
     "source_line",
 ]
 
