@@ -56,6 +56,22 @@ SYSTEM_PACKAGES = {  # what the tests need from Debian: {file that shows it is t
 BOOK_PACKAGES = {"/usr/lib/*/libpangoft2-1.0.so.0", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "node", "npm"}
 
 
+#: What the repository never holds, because it is made on this machine and the commands run or trust it: uv's
+#: and the packages' environments, the build's caches, npm's packages, compiled Python (which Python may load
+#: in place of the code beside it without comparing the two, and no reviewer can read) and .pth files (run
+#: as Python starts). One added by force in a pull request would run before any check could read it.
+NEVER_COMMITTED = (".bootstrap/**", ".venv/**", ".cache/**", "**/node_modules/**", "**/__pycache__/**", "**/*.pyc", "**/*.pyo", "**/*.pth")
+
+
+def committed_machine_files(root: Path) -> list[str]:
+    """Files the repository at ``root`` holds that it never should (:data:`NEVER_COMMITTED`); none outside git."""
+    if not (root / ".git").exists():
+        return []
+    listed = subprocess.run(["git", "ls-files", "-z", "--", *(f":(glob){p}" for p in NEVER_COMMITTED)],
+                            cwd=root, capture_output=True).stdout
+    return [name for name in listed.decode("utf-8", "replace").split("\0") if name]
+
+
 def say(message: str) -> None:
     print(f"dev.py: {message}", flush=True)
 
@@ -213,6 +229,12 @@ def main(argv: list[str]) -> int:
     if command in (None, "help"):
         parser().print_help()
         return 0
+    committed = committed_machine_files(ROOT)
+    if committed:  # before anything runs: uv, the environment, Python with the project's code
+        for name in committed:
+            say(f"{name}: is made on each machine and must not be in the repository (the commands would run or trust "
+                f"it). Remove it with `git rm -r --cached {name}`, then run this again.")
+        return 1
     if command == "serve":
         return serve(options, args)
     if command == "build":

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -122,3 +127,35 @@ def test_the_quick_path_leaves_out_the_browser_the_books_and_the_whole_site(monk
     assert _pytest_call(monkeypatch, ["test", "--quick"])[-2:] == ["-m", "not browser and not slow and not site"]
     args = _pytest_call(monkeypatch, ["test", "--quick", "-m", "not zotero", "tests/test_checks.py"])
     assert args[-3:] == ["-m", "(not zotero) and not browser and not slow and not site", "tests/test_checks.py"]
+
+
+def test_what_each_machine_makes_for_itself_stops_every_command_when_committed(tmp_path: Path) -> None:
+    """A pull request that adds by force what each machine makes for itself (here uv, which dev.py runs to ask
+    its version, and compiled Python, which Python may load in place of the code beside it) is stopped before
+    anything runs, each file named with the way to remove it."""
+    shutil.copy(ROOT / "dev.py", tmp_path / "dev.py")
+    version = re.search(r'^UV_VERSION = "([^"]+)"', (ROOT / "dev.py").read_text(), re.M).group(1)
+    ran = tmp_path / "uv-ran"
+    uv = tmp_path / ".bootstrap" / "bin" / "uv"
+    uv.parent.mkdir(parents=True)
+    uv.write_text(f"#!/bin/sh\ntouch '{ran}'\necho 'uv {version}'\n")
+    uv.chmod(0o755)
+    compiled = tmp_path / "scripts" / "handbook" / "__pycache__" / "macros.cpython-311.pyc"
+    compiled.parent.mkdir(parents=True)
+    compiled.write_bytes(b"\x00" * 16)
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "add", "-f", "."], cwd=tmp_path, check=True)
+    for command in ("new", "check", "build", "test", "serve", "publish"):
+        result = subprocess.run([sys.executable, "dev.py", command], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 1 and result.stdout.splitlines() == [
+            "dev.py: .bootstrap/bin/uv: is made on each machine and must not be in the repository (the commands would run "
+            "or trust it). Remove it with `git rm -r --cached .bootstrap/bin/uv`, then run this again.",
+            "dev.py: scripts/handbook/__pycache__/macros.cpython-311.pyc: is made on each machine and must not be in the "
+            "repository (the commands would run or trust it). Remove it with `git rm -r --cached "
+            "scripts/handbook/__pycache__/macros.cpython-311.pyc`, then run this again."], (command, result.stdout)
+    assert not ran.exists()
+    # Left on the disk but not in the repository, the same uv is this machine's own, and dev.py runs it.
+    subprocess.run(["git", "rm", "-q", "-r", "--cached", ".bootstrap", "scripts"], cwd=tmp_path, check=True)
+    subprocess.run([sys.executable, "dev.py", "new"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert ran.exists()
