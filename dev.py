@@ -67,8 +67,11 @@ def committed_machine_files(root: Path) -> list[str]:
     """Files the repository at ``root`` holds that it never should (:data:`NEVER_COMMITTED`); none outside git."""
     if not (root / ".git").exists():
         return []
-    listed = subprocess.run(["git", "ls-files", "-z", "--", *(f":(glob){p}" for p in NEVER_COMMITTED)],
-                            cwd=root, capture_output=True).stdout
+    try:
+        listed = subprocess.run(["git", "ls-files", "-z", "--", *(f":(glob){p}" for p in NEVER_COMMITTED)],
+                                cwd=root, capture_output=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):  # no git on this machine: nothing it could have checked out either
+        return []
     return [name for name in listed.decode("utf-8", "replace").split("\0") if name]
 
 
