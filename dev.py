@@ -70,7 +70,7 @@ def committed_machine_files(root: Path) -> list[str]:
     try:
         listed = subprocess.run(["git", "ls-files", "-z", "--", *(f":(glob){p}" for p in NEVER_COMMITTED)],
                                 cwd=root, capture_output=True, timeout=60).stdout
-    except (OSError, subprocess.SubprocessError):  # no git on this machine: nothing it could have checked out either
+    except (OSError, subprocess.SubprocessError):  # no git on this machine: there is no index to read
         return []
     return [name for name in listed.decode("utf-8", "replace").split("\0") if name]
 
