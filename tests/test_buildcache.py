@@ -6,6 +6,7 @@ page's own text does not: a section another page links to, a glossary term, the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -72,8 +73,8 @@ def test_front_matter_remembered_as_valid_is_checked_again_once_it_changes(mini:
     assert any(line.startswith("docs/roles/advocacy.md:") and "'description'" in line for line in problem_lines(result.stdout)), result.stdout
 
 
-def test_html_kept_as_sanitised_comes_back_only_for_the_same_html_and_never_with_a_problem(tmp_path: Path) -> None:
-    from handbook.buildcache import kept_sanitised
+def _counting_sanitiser() -> tuple[list[str], Callable[[str], tuple[str, list[tuple[str, str]]]]]:
+    """The allow-list, and the list of the HTML it was asked to read."""
     from handbook.safety import sanitise_and_check
 
     calls: list[str] = []
@@ -82,6 +83,13 @@ def test_html_kept_as_sanitised_comes_back_only_for_the_same_html_and_never_with
         calls.append(markup)
         return sanitise_and_check(markup)
 
+    return calls, sanitise
+
+
+def test_html_kept_as_sanitised_comes_back_only_for_the_same_html_and_never_with_a_problem(tmp_path: Path) -> None:
+    from handbook.buildcache import kept_sanitised
+
+    calls, sanitise = _counting_sanitiser()
     page = "<p>" + "Words of a page. " * 200 + "</p>\n"
     first = kept_sanitised(tmp_path, "a.md", page, sanitise)
     assert kept_sanitised(tmp_path, "a.md", page, sanitise) == first and len(calls) == 1  # kept: not sanitised again
@@ -95,14 +103,8 @@ def test_html_kept_as_sanitised_comes_back_only_for_the_same_html_and_never_with
 
 def test_a_page_with_figures_is_found_again_though_its_markers_differ_from_build_to_build(tmp_path: Path) -> None:
     from handbook.buildcache import kept_sanitised
-    from handbook.safety import sanitise_and_check
 
-    calls: list[str] = []
-
-    def sanitise(markup: str) -> tuple[str, list[tuple[str, str]]]:
-        calls.append(markup)
-        return sanitise_and_check(markup)
-
+    calls, sanitise = _counting_sanitiser()
     page = "<p>" + "Words of a page. " * 200 + "</p>\n<figure>{marker}1</figure>\n"
     first, _ = kept_sanitised(tmp_path, "f.md", page.format(marker="hbfigureaaaan"), sanitise, "hbfigureaaaan")
     again, problems = kept_sanitised(tmp_path, "f.md", page.format(marker="hbfigurebbbbn"), sanitise, "hbfigurebbbbn")
