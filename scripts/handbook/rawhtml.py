@@ -75,15 +75,21 @@ def anchor_skeleton(markup: str) -> str | None:
     return "".join(out)
 
 
+def _kept_for(marker: re.Match[str]) -> str:
+    """The HTML a marker stands for (a marker this process never made stays as it is)."""
+    number = int(marker.group(1))
+    return _KEPT[number] if number < len(_KEPT) else marker.group(0)
+
+
 def restore(text: str) -> str:
     """``text`` with every marker replaced by the HTML it stands for."""
     if _NONCE not in text:
         return text
-    return _MARKER.sub(lambda m: _KEPT[int(m.group(1))] if int(m.group(1)) < len(_KEPT) else m.group(0), text)
+    return _MARKER.sub(_kept_for, text)
 
 
 def restore_blocks(text: str) -> str:
     """``text`` with every block marker replaced by the HTML it stands for (citations stay markers)."""
     if "hbblock" not in text:
         return text
-    return _BLOCK.sub(lambda m: _KEPT[int(m.group(1))] if int(m.group(1)) < len(_KEPT) else m.group(0), text)
+    return _BLOCK.sub(_kept_for, text)
