@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 from pypdf import PdfReader
 
-from conftest import ENV, ROOT, run_folder, shared
+from conftest import ENV, ROOT, page, parsed, run_folder, shared
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from handbook.site import handbook_version, release_date  # noqa: E402
@@ -78,7 +78,7 @@ def expected(site: Path) -> list[tuple[str, int]]:
 
     def title(src: str) -> str:
         url = "" if src == "index.md" else src.removesuffix("index.md").removesuffix(".md").rstrip("/") + "/"
-        soup = BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+        soup = page(site, url)
         return soup.select_one("article h1").get_text(" ", strip=True).removesuffix("¶").strip()
 
     return [(title(src), depth) for src, depth in pages]
@@ -148,11 +148,11 @@ def test_pdf_contents_page_numbers_point_at_the_pages(pdf: PdfReader) -> None:
     outline = _outline(pdf)
     first_chapter = outline[1][2]
     contents = _flat(" ".join(pdf.pages[i].extract_text() for i in range(outline[0][2] - 1, first_chapter - 1)))
-    for title, _, page in outline[1:]:
+    for title, _, number in outline[1:]:
         match = re.search(re.escape(title) + r"[ .]*?(\d+)(?!\d)", contents)
         assert match, f"{title!r} is not in the contents"
-        assert int(match.group(1)) == page, f"the contents give {title!r} page {match.group(1)}, but it is on page {page}"
-        assert title in _flat(pdf.pages[page - 1].extract_text()), f"page {page} does not show {title!r}"
+        assert int(match.group(1)) == number, f"the contents give {title!r} page {match.group(1)}, but it is on page {number}"
+        assert title in _flat(pdf.pages[number - 1].extract_text()), f"page {number} does not show {title!r}"
 
 
 def _page_text(pdf: PdfReader, title: str) -> str:
@@ -302,7 +302,7 @@ def test_offline_copy_links_lead_to_files_and_nothing_is_fetched_from_elsewhere(
 
 
 def test_offline_copy_has_the_figures(offline: Path) -> None:
-    html = BeautifulSoup((offline / "practice" / "family.html").read_text(encoding="utf-8"), "html.parser")
+    html = parsed(offline / "practice" / "family.html")
     figures = html.select("figure.hb-figure")
     assert [f.select_one(".hb-figure-number").get_text() for f in figures] == ["Figure 1.", "Figure 2."]
     assert all(f.select_one("svg[role=img] text") is not None and f.select_one("details") is not None for f in figures)
@@ -336,12 +336,12 @@ def test_offline_copy_works_from_the_file_system_with_search(browser, offline: P
 
 # The downloads page ---------------------------------------------------------------------------
 def test_downloads_page_offers_the_three_books_of_this_release(site: Path, books: dict) -> None:
-    soup = BeautifulSoup((site / "about" / "downloads" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    soup = page(site, "about/downloads")
     links = [a["href"] for a in soup.select("ul.hb-downloads a")]
     names = [f"{STEM}.pdf", f"{STEM}.epub", f"{STEM}-offline.zip"]
     assert links == [f"https://client-centred-practice-handbook.github.io/handbook/downloads/{name}" for name in names]
     assert all((books["dir"] / name).exists() for name in names)
-    home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    home = parsed(site / "index.html")
     assert home.select_one('nav a[href="about/downloads/"]') is not None  # in the navigation, under About
 
 

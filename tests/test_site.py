@@ -15,7 +15,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from handbook.site import release_date
-from conftest import ROOT, page
+from conftest import ROOT, page, parsed
 
 class _ConfigLoader(yaml.BaseLoader):
     """mkdocs.yml as a build without HANDBOOK_SITE_URL reads it: !ENV gives its default."""
@@ -60,7 +60,7 @@ def test_every_page_in_the_navigation_is_built_at_its_fixed_url(site: Path) -> N
 
 def test_language_is_british_english(site: Path) -> None:
     for path in all_pages(site):
-        html = BeautifulSoup(path.read_text(), "html.parser")
+        html = parsed(path)
         assert html.html["lang"] == "en-GB", path
 
 
@@ -73,7 +73,7 @@ def test_no_request_to_a_third_party_host(site: Path) -> None:
     """Scripts, styles, fonts, images and frames all come from the site itself."""
     loaded = []
     for path in all_pages(site):
-        html = BeautifulSoup(path.read_text(), "html.parser")
+        html = parsed(path)
         for tag in html.find_all(["script", "img", "iframe", "source", "audio", "video", "embed", "object"]):
             loaded.append(tag.get("src") or tag.get("data") or "")
         for link in html.find_all("link"):
@@ -264,14 +264,14 @@ def test_section_landing_pages_list_their_pages(site: Path) -> None:
 
 
 def test_not_found_page(site: Path) -> None:
-    html = BeautifulSoup((site / "404.html").read_text(), "html.parser")
+    html = parsed(site / "404.html")
     assert html.find("h1").get_text() == "Page not found"
     assert html.html["lang"] == "en-GB"
 
 
 def test_no_page_promises_what_is_not_there(site: Path) -> None:
     for path in all_pages(site):
-        text = BeautifulSoup(path.read_text(), "html.parser").get_text().lower()
+        text = parsed(path).get_text().lower()
         assert "coming soon" not in text and "lorem ipsum" not in text and "todo" not in text.split(), path
 
 
@@ -289,12 +289,12 @@ def test_navigation_follows_the_plan(site: Path) -> None:
 def test_every_link_in_the_built_site_leads_somewhere(site: Path) -> None:
     """Links the build writes itself (term links, backlinks, section lists, citations) are
     checked here, in the built HTML, as the HTML proofer once did on every build."""
-    pages = {path: BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser") for path in all_pages(site)}
+    pages = {path: parsed(path) for path in all_pages(site)}
     ids: dict[Path, set[str]] = {}
 
     def anchors(path: Path) -> set[str]:
         if path not in ids:
-            html = pages.get(path) or BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+            html = pages.get(path) or parsed(path)
             ids[path] = {el["id"] for el in html.find_all(id=True)}
         return ids[path]
 
@@ -321,7 +321,7 @@ def _built_pages(site: Path) -> list[tuple[str, BeautifulSoup]]:
         rel = path.parent.relative_to(site).as_posix()
         if rel.startswith(("v/", "downloads/")) or rel == "404":
             continue
-        html = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        html = parsed(path)
         if meta(html, "citation_title"):
             found.append(("" if rel == "." else rel + "/", html))
     return found

