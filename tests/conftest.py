@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from filelock import FileLock
 
 from handbook.config import ENV_SHARED_CACHE
@@ -271,6 +271,11 @@ def parsed(path: Path) -> BeautifulSoup:
 @functools.lru_cache(maxsize=400)  # the handbook twice (MkDocs and Zensical) and the small sites of a module
 def _parsed(path: str, _mtime_ns: int, _size: int) -> BeautifulSoup:
     return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "html.parser")
+
+
+def by_id(html: BeautifulSoup) -> dict[str, Tag]:
+    """Every element of ``html`` that has an id, by its id (one walk of the tree, not one per look-up)."""
+    return {el["id"]: el for el in html.find_all(id=True)}
 
 
 def page(site: Path, url: str) -> BeautifulSoup:

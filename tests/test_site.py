@@ -15,7 +15,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from handbook.site import release_date
-from conftest import ROOT, page, parsed
+from conftest import ROOT, by_id, page, parsed
 
 class _ConfigLoader(yaml.BaseLoader):
     """mkdocs.yml as a build without HANDBOOK_SITE_URL reads it: !ENV gives its default."""
@@ -172,8 +172,9 @@ def test_citations_link_to_a_complete_reference_list(site: Path) -> None:
         cited = {a["data-cite"] for a in html.select("a.hb-cite")}
         listed = {li["id"].removeprefix("ref-") for li in html.select("ul.hb-references > li")}
         assert cited == listed, src
+        ids = by_id(html)
         for a in html.select("a.hb-cite"):
-            assert a["href"] == f"#ref-{a['data-cite']}" and html.find(id=a["href"][1:]) is not None
+            assert a["href"] == f"#ref-{a['data-cite']}" and a["href"][1:] in ids
         if cited:
             heading = html.find("h2", id="references")
             assert heading is not None and heading.find_next("ul")["class"] == ["hb-references"], src
@@ -194,11 +195,12 @@ def test_term_links_lead_to_entries_and_are_described_by_definitions(site: Path)
     anchors = {entry["id"] for entry in glossary.select(".hb-glossary h3.hb-entry")}
     for src in CONTENT_PAGES:
         html = page(site, url_of(src))
+        ids = by_id(html)
         for link in html.select("a.hb-term"):
             target = urllib.parse.urljoin(f"/{url_of(src)}", link["href"])
             assert target.startswith("/glossary/#"), (src, link["href"])
             assert target.split("#")[1] == link["data-term"] in anchors
-            tip = html.find(id=link["aria-describedby"])
+            tip = ids.get(link["aria-describedby"])
             assert tip is not None and tip["role"] == "tooltip" and tip.select_one(".hb-tip__def").get_text(strip=True)
         defs = html.select_one("div.hb-defs")
         if html.select("a.hb-term"):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENV, page, parsed, run_folder, shared
+from conftest import ENV, by_id, page, parsed, run_folder, shared
 from test_scaffold import copy_project
 from test_site import CONTENT_PAGES, NAV, url_of
 
@@ -113,9 +113,10 @@ def test_every_page_builds(zensical_site: Path) -> None:
 def test_term_links_and_definitions(zensical_site: Path) -> None:
     for src in CONTENT_PAGES:
         html = page(zensical_site, url_of(src))
+        ids = by_id(html)
         for link in html.select("a.hb-term"):
             assert urllib.parse.urljoin(f"/{url_of(src)}", link["href"]).startswith("/glossary/#")
-            assert html.find(id=link["aria-describedby"]) is not None
+            assert link["aria-describedby"] in ids
     glossary = page(zensical_site, "glossary")
     assert len(glossary.select(".hb-glossary h3.hb-entry")) >= 45
 
