@@ -12,7 +12,7 @@ from pathlib import Path
 import bibtexparser
 import rispy
 import yaml
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from handbook.site import release_date
 from conftest import ROOT, by_id, page, parsed
@@ -121,8 +121,20 @@ def test_cite_box_text_and_downloads(site: Path) -> None:
 
 
 def meta(html: BeautifulSoup, name: str) -> list[str]:
-    return [m["content"] for m in html.find_all("meta", attrs={"name": name})] + \
-           [m["content"] for m in html.find_all("meta", attrs={"property": name})]
+    """The content of each ``<meta name=...>``, then of each ``<meta property=...>``, in the page's order."""
+    metas = _metas(html)
+    return [m["content"] for m in metas if m.get("name") == name] + [m["content"] for m in metas if m.get("property") == name]
+
+
+_METAS: dict[int, tuple[BeautifulSoup, list[Tag]]] = {}
+
+
+def _metas(html: BeautifulSoup) -> list[Tag]:
+    """The page's meta elements, found in one walk of it (a test reads a dozen names from each page)."""
+    kept = _METAS.get(id(html))
+    if kept is None or kept[0] is not html:
+        kept = _METAS[id(html)] = (html, html.find_all("meta"))
+    return kept[1]
 
 
 def test_head_metadata_for_reference_managers(site: Path) -> None:
