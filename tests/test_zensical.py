@@ -77,6 +77,7 @@ def _reader_view(site: Path, rel: str) -> dict[str, object]:
     }
 
 
+@pytest.mark.slow  # Zensical builds the whole handbook for this module: handed out early, not last
 def test_both_engines_publish_the_same_site(site: Path, zensical_site: Path) -> None:
     """Built with MkDocs (the `site` fixture) and with Zensical, from the same sources."""
     differences: list[str] = []

@@ -42,8 +42,9 @@ from handbook.csl import LOCALES, STYLES
 
 SERVER = ROOT / "vendor" / "zotero" / "translation-server"
 NEEDS = [ROOT / "node_modules" / "jsdom", ROOT / "node_modules" / "citeproc"]
-pytestmark = pytest.mark.skipif(not shutil.which("node") or not all(p.exists() for p in NEEDS),
-                                reason="needs Node.js and the npm packages: `python3 dev.py test` installs them")
+pytestmark = [pytest.mark.skipif(not shutil.which("node") or not all(p.exists() for p in NEEDS),
+                                 reason="needs Node.js and the npm packages: `python3 dev.py test` installs them"),
+              pytest.mark.slow]  # Zotero's server reads every page (about 25 s): handed out early, not last
 
 
 def _free_port() -> int:
