@@ -179,7 +179,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     The tests are then put in the order the workers take them (`dev.py test` runs ``--dist loadscope
     --no-loadscope-reorder``): first the modules and classes that never read the built site, those marked
     ``slow`` first, then the largest, so that no worker waits while the site is built in the background;
-    then those that read it, in the same order, so that the last to be handed out are short."""
+    then those that read it, in the same order, so that the last to be handed out are short. Within each,
+    modules run in a browser come before the others, whose tests are each much shorter."""
     for item in items:
         if WHOLE_SITE & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.site)
@@ -187,9 +188,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         scopes.setdefault(_scope(item.nodeid), []).append(item)
 
-    def order(tests: list[pytest.Item]) -> tuple[bool, bool, int]:
+    def order(tests: list[pytest.Item]) -> tuple[bool, bool, bool, int]:
         reads_site = any("site" in getattr(t, "fixturenames", ()) for t in tests)
-        return reads_site, not any(t.get_closest_marker("slow") for t in tests), -len(tests)
+        slow = any(t.get_closest_marker("slow") for t in tests)
+        in_browser = any(t.get_closest_marker("browser") for t in tests)  # a page load or more each: long per test
+        return reads_site, not slow, not in_browser, -len(tests)
 
     items[:] = [item for tests in sorted(scopes.values(), key=order) for item in tests]
 

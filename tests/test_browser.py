@@ -238,6 +238,7 @@ def scheme(request: pytest.FixtureRequest, browser: Browser, server: str) -> Ite
     context.close()
 
 
+@pytest.mark.slow  # every page at phone width
 def test_phone_width_layout_on_every_page(browser: Browser, server: str) -> None:
     """At 390 px wide: no sideways scrolling, and the dates sit just under the title."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, base_url=server)
