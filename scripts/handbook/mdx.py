@@ -24,7 +24,7 @@ from .buildcache import kept_sanitised
 from .errors import Problem
 from . import figures as figures_module
 from .glossary import GLOSSARY_PAGE, TERM_LINK_RE, definitions_html
-from .rawhtml import anchor_skeleton, keep_block, kept_block, restore, restore_blocks
+from .rawhtml import Later, anchor_skeleton, keep_block, kept_block, restore, restore_blocks
 from .render import CITE_KEY_RE, references_html
 from .safety import SAFE_ID, protect_code, sanitise_and_check, source_line, template_calls
 from .text import esc, relative_url
@@ -257,12 +257,19 @@ class _Sanitise(Postprocessor):
             else:
                 lines = [message for message, _ in problems]
             return problems_html(lines)
+        # Under MkDocs, what the search plugin need not walk waits for the page's template (rawhtml.Later).
+        holder = self._holder(str(page)) if handbook is not None and page and site_module.ENGINE == "mkdocs" else None
+        later = Later() if holder is not None else None
         # The figures' drawings: built by the handbook from an allow-list (figures.rebuild) and checked
         # with files.svg_problems, so they join the page only after its own HTML has been sanitised.
         for marker, svg in (getattr(self.md, "hb_figure_drawings", None) or {}).items():
-            clean = clean.replace(marker, svg, 1)
+            clean = clean.replace(marker, later.keep(svg) if later is not None else svg, 1)
         if handbook is not None and page:
             clean = self._appendix_apart(handbook.root, str(page), text, clean)
+        if later is not None and holder is not None:
+            clean = later.excluded_apart(clean)
+            if later.parts:
+                holder["later"] = later.meta()
         return clean
 
     def _appendix_apart(self, root: Path, page: str, text: str, clean: str) -> str:

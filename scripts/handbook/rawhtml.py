@@ -24,7 +24,7 @@ import re
 import secrets
 import threading
 
-__all__ = ["keep", "keep_block", "kept_block", "anchor_skeleton", "restore", "restore_blocks"]
+__all__ = ["keep", "keep_block", "kept_block", "anchor_skeleton", "restore", "restore_blocks", "Later", "put_back"]
 
 _NONCE = secrets.token_hex(8)
 _MARKER = re.compile(f"hb(?:raw|block){_NONCE}x(\\d+)y")
@@ -93,3 +93,74 @@ def restore_blocks(text: str) -> str:
     if "hbblock" not in text:
         return text
     return _BLOCK.sub(_kept_for, text)
+
+
+#: Where a piece of a page's HTML kept for the template stands in ``page.content`` (:class:`Later`): a comment,
+#: which Material's search plugin skips, with the process's random number, which no page can name.
+LATER = f"<!--hblater{_NONCE}x"
+#: The handbook's own blocks that search must not index (the dates under a title, "Cited on", "Appears on", ...).
+_EXCLUDED = re.compile(r'<(div|p|span) class="hb-[^"]*"[^>]*\sdata-search-exclude=""[^>]*>')
+
+
+class Later:
+    """Pieces of a page's finished HTML that Material's search plugin need not walk, each left in
+    ``page.content`` as a marker; the page's template puts them back where they stood
+    (``page.meta.hb.later``, overrides/main.html, as :func:`put_back` does), so readers get the page
+    byte for byte as before. The search plugin reads every tag of a page, also inside a block it
+    skips: a figure's drawing (its labels are all in the long description, which is indexed) and the
+    handbook's blocks marked ``data-search-exclude`` were a third of the tags it read."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def keep(self, markup: str) -> str:
+        self.parts.append(markup)
+        return f"{LATER}{len(self.parts) - 1}-->"
+
+    def excluded_apart(self, page_html: str) -> str:
+        """``page_html`` with the handbook's search-excluded blocks kept apart. Only a block that holds
+        tags alone (no comment, no ``<`` in a value) and no heading: a heading starts a section of the
+        index even inside a skipped block, so one kept apart would change what is indexed."""
+        out: list[str] = []
+        position = 0
+        for match in _EXCLUDED.finditer(page_html):
+            if match.start() < position:
+                continue
+            end = _element_end(page_html, match.start(), match.group(1))
+            piece = page_html[match.start():end] if end > 0 else ""
+            if not piece or re.search(r"<h[1-6]\b|<!--", piece) or \
+                    piece.count("<") != len(_TAG.findall(piece)) + piece.count("</"):
+                continue
+            out += [page_html[position:match.start()], self.keep(piece)]
+            position = end
+        return "".join(out) + page_html[position:] if out else page_html
+
+    def meta(self) -> dict[str, object]:
+        return {"marker": LATER, "parts": self.parts}
+
+
+def _element_end(markup: str, start: int, tag: str) -> int:
+    """Where the element of ``tag`` opened at ``start`` ends (after its end tag); -1 if it does not."""
+    depth = 0
+    for match in _TAGS_OF[tag].finditer(markup, start):
+        depth += -1 if match.group(0).startswith("</") else 1
+        if depth == 0:
+            return match.end()
+    return -1
+
+
+_TAGS_OF = {tag: re.compile(rf"<{tag}\b[^>]*>|</{tag}>") for tag in ("div", "p", "span")}
+
+
+def put_back(content: str, later: dict[str, object] | None) -> str:
+    """``content`` with the pieces :class:`Later` kept apart back in place, as the template puts them back."""
+    if not later:
+        return content
+    parts = later["parts"]
+    assert isinstance(parts, list)
+    pieces = content.split(str(later["marker"]))
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        number, _, rest = piece.partition("-->")
+        out += [parts[int(number)], rest]
+    return "".join(out)
