@@ -63,13 +63,17 @@ def anchor_skeleton(markup: str) -> str | None:
     """The ids (and ``<a name>``) that MkDocs' reader of anchors finds in ``markup``, as empty elements
     that give it exactly those; None where a quick reading could not be sure (a comment, a script,
     a tag it cannot read), and then the HTML itself must be read."""
-    if "<!--" in markup or re.search(r"<(?:script|style)\b", markup, re.IGNORECASE) or \
-            markup.count("<") != len(_TAG.findall(markup)) + markup.count("</"):
+    if "<!--" in markup or re.search(r"<(?:script|style)\b", markup, re.IGNORECASE):
+        return None
+    tags = _TAG.findall(markup)  # read once: (name, attributes)
+    if markup.count("<") != len(tags) + markup.count("</"):
         return None
     out = []
-    for tag in _TAG.finditer(markup):
-        for attr in _ANCHOR_ATTR.finditer(tag.group(2)):
-            if attr.group(1).lower() == "id" or tag.group(1).lower() == "a":
+    for name, attrs in tags:
+        if "id" not in attrs.lower() and "name" not in attrs.lower():
+            continue
+        for attr in _ANCHOR_ATTR.finditer(attrs):
+            if attr.group(1).lower() == "id" or name.lower() == "a":
                 value = html.unescape(next(v for v in attr.groups()[1:] if v is not None))
                 out.append(f'<a {attr.group(1).lower()}="{html.escape(value)}"></a>')
     return "".join(out)

@@ -189,7 +189,7 @@ def _load(root: Path, docs_dir: Path, _sig: tuple) -> Handbook:
             continue
         front, page_problems = validate_front_matter(
             rel(path), usage.sources[src][0], authors, standard_ids if standards_file_exists else None,
-            standards.unknown_message if standards is not None else None)
+            standards.unknown_message if standards is not None else None, usage.front.get(src))
         problems += page_problems
         if front:
             pages[src] = front
