@@ -55,7 +55,8 @@ class _Appendix(Preprocessor):
                 extra += ["", "## References {data-search-exclude}", "", refs, ""]  # found on the References page, not on every page
                 blocks["references"].append(refs)
         if terms and handbook.glossary is not None:
-            page = _zensical_page_path(self.md) or site_module.CURRENT_PAGE
+            page = site_module.CURRENT_PAGE if site_module.ENGINE == "mkdocs" else \
+                _zensical_page_path(self.md) or site_module.CURRENT_PAGE  # MkDocs never loads Zensical's module
             url = relative_url(page, GLOSSARY_PAGE, directory_urls=site_module.DIRECTORY_URLS) if page else None
             definitions = definitions_html(handbook.glossary, terms, url)
             extra += ["", definitions, ""]
