@@ -102,9 +102,12 @@ class _Blocks(Preprocessor):
         out: list[str] = []
         for index, line in enumerate(lines):
             markup = kept_block(line) if line.startswith("hbblock") else None
-            skeleton = anchor_skeleton(markup) if markup is not None and line == keep_block(markup) else None
+            if markup is None:
+                out.append(restore_blocks(line))
+                continue
             alone = (index == 0 or not lines[index - 1].strip()) and (index + 1 == len(lines) or not lines[index + 1].strip())
-            if markup is None or skeleton is None or not alone:
+            skeleton = anchor_skeleton(markup) if alone and line == keep_block(markup) else None
+            if skeleton is None:
                 out.append(restore_blocks(line))
             else:
                 out.append(f"{line} {skeleton}")

@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 
 from .files import content_files
-from .formatcache import FormatCache, content_key
+from .formatcache import FormatCache, content_key, text_digest
 from .pages import split_front_matter
 from .safety import PAGE_MACROS, MacroCall, ParsedPage, parse_page, protect_code, unclosed_fence, unsafe_file_name
 from .yamlsource import load_yaml
@@ -110,7 +110,7 @@ def _parsed(text: str, kept: FormatCache | None = None, shared: str = "") -> Par
     parsed = _PARSED.get(text)
     if parsed is not None:
         return parsed
-    key = content_key("parsed", shared, jinja2.__version__, text) if kept is not None else ""
+    key = content_key("parsed", shared, jinja2.__version__, text_digest(text)) if kept is not None else ""
     row = kept.get(key) if kept is not None else None
     parsed = _from_row(row) if row is not None else None
     if parsed is None:
