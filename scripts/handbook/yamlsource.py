@@ -20,11 +20,12 @@ import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 if TYPE_CHECKING:
+    from .buildcache import SealedEntries
     from .errors import Problem
 
 __all__ = [
@@ -134,16 +135,11 @@ def load_with(text: str, loader_class: type) -> Any:
         loader.dispose()
 
 
-class _Kept(Protocol):
-    def get(self, name: str) -> Any: ...
-    def put(self, name: str, value: Any) -> None: ...
-
-
 #: Where the build keeps what each text read as, across builds (:func:`keep_parses_in`); None: nowhere.
-_PARSES: _Kept | None = None
+_PARSES: SealedEntries | None = None
 
 
-def keep_parses_in(store: _Kept | None) -> None:
+def keep_parses_in(store: SealedEntries | None) -> None:
     """Keep, in ``store`` (sealed, under the code's digest and PyYAML's version), what each text read as
     without a mistake: the same text is not parsed again (the build reads every page's front matter and the
     glossary each time). A text with a mistake is always read afresh, so its message is always said."""
