@@ -237,7 +237,12 @@ class _Sanitise(Postprocessor):
     """
 
     def run(self, text: str) -> str:
-        _plain_toc(getattr(self.md, "toc_tokens", None) or [])
+        # Python-Markdown also runs the postprocessors on each heading (the table of contents, the title):
+        # the tokens are made plain once, when they are new.
+        tokens = getattr(self.md, "toc_tokens", None) or []
+        if tokens is not getattr(self, "_plain_tokens", None):
+            _plain_toc(tokens)
+            self._plain_tokens = tokens
         handbook, src = site_module.CURRENT, site_module.CURRENT_PAGE
         page = _zensical_page_path(self.md) if site_module.ENGINE == "zensical" else src
         if handbook is not None and page:  # the page's HTML as the same HTML came out before, if it did
@@ -267,7 +272,8 @@ class _Sanitise(Postprocessor):
         # The figures' drawings: built by the handbook from an allow-list (figures.rebuild) and checked
         # with files.svg_problems, so they join the page only after its own HTML has been sanitised.
         for marker, svg in (getattr(self.md, "hb_figure_drawings", None) or {}).items():
-            clean = clean.replace(marker, later.keep(svg) if later is not None else svg, 1)
+            if marker in clean:  # (a heading's HTML holds none)
+                clean = clean.replace(marker, later.keep(svg) if later is not None else svg, 1)
         if handbook is not None and page:
             clean = self._appendix_apart(handbook.root, str(page), text, clean)
         if later is not None and holder is not None:
