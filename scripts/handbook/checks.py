@@ -448,11 +448,12 @@ def run_checks(handbook: Handbook, paths: Iterable[Path] | None = None, *, spell
     for path in pages:
         if not path.exists():
             continue
-        text = _page_text(handbook, _docs_rel(handbook, path), path) if cache is not None else None
+        rel = _docs_rel(handbook, path) if cache is not None else ""
+        text = _page_text(handbook, rel, path) if cache is not None else None
         if text is None or cache is None:
             problems.extend(check_page(handbook, path, spell, render_html=render_html, nav=in_nav, advice=advice))
             continue
-        key = content_key("page", shared, _docs_rel(handbook, path), text_digest(text), render_html, advice, spelling)
+        key = content_key("page", shared, rel, text_digest(text), render_html, advice, spelling)
         kept = cache.get(key)
         if kept is None:
             kept = cache.put(key, problems_to(list(check_page(handbook, path, spell, render_html=render_html, nav=in_nav, advice=advice))))

@@ -243,6 +243,8 @@ class _Sanitise(Postprocessor):
         if tokens is not getattr(self, "_plain_tokens", None):
             _plain_toc(tokens)
             self._plain_tokens = tokens
+        if "<" not in text:  # no tags (most headings): nothing to remove, keep apart or put back
+            return text
         handbook, src = site_module.CURRENT, site_module.CURRENT_PAGE
         page = _zensical_page_path(self.md) if site_module.ENGINE == "zensical" else src
         if handbook is not None and page:  # the page's HTML as the same HTML came out before, if it did

@@ -55,8 +55,9 @@ class MacroContext:
 
     @functools.cached_property
     def citations(self) -> dict[tuple[str, ...], str]:
-        """Each citation as written once in this build, by its macro and arguments: the same call gives the
-        same link on every page (it links the page's own reference list), so it is made only once."""
+        """Each citation (and term link) as written once in this build, by its macro and arguments: the same
+        call gives the same link on every page (a citation links the page's own reference list; a term link
+        is the same from every page of a folder), so it is made only once."""
         return {}
 
     @functools.cached_property
@@ -123,12 +124,16 @@ def nav_order(nav: Any) -> list[str]:
 @page_macro(usage='term("empathy") or term("empathy", "Empathy")', needs="a glossary id")
 def term(ctx: MacroContext, term_id: str, text: str | None = None) -> str:
     """Link a glossary term: ``{{ term("empathy") }}`` or ``{{ term("empathy", "Empathy") }}``."""
-    glossary = ctx.handbook.glossary
-    entry = glossary.terms.get(term_id) if glossary is not None else None
-    if entry is None:  # reported by the checks
-        return esc(text or term_id)
-    target = posixpath.relpath(GLOSSARY_PAGE, posixpath.dirname(ctx.src) or ".")
-    return term_link_markdown(entry, text or entry.term, target)
+    folder = posixpath.dirname(ctx.src) or "."
+    made = ctx.citations.get(("term", folder, term_id, text or ""))  # the same link from every page of a folder
+    if made is None:
+        glossary = ctx.handbook.glossary
+        entry = glossary.terms.get(term_id) if glossary is not None else None
+        # An unknown term is reported by the checks.
+        made = esc(text or term_id) if entry is None else \
+            term_link_markdown(entry, text or entry.term, posixpath.relpath(GLOSSARY_PAGE, folder))
+        ctx.citations[("term", folder, term_id, text or "")] = made
+    return made
 
 
 def _known(ctx: MacroContext, args: tuple[str, ...]) -> list[tuple[str, str | None]]:

@@ -19,6 +19,7 @@ walking its thousands of tags; anywhere else it is put back as it was before Mar
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import secrets
@@ -59,6 +60,7 @@ _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\
 _ANCHOR_ATTR = re.compile(r"\s(id|name)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+))", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1024)  # a reference list is often the same on several pages
 def anchor_skeleton(markup: str) -> str | None:
     """The ids (and ``<a name>``) that MkDocs' reader of anchors finds in ``markup``, as one empty element
     that gives it exactly those (its reader takes every attribute of a tag, each ``id`` repeated too, and
