@@ -36,7 +36,10 @@ def export(commit: str, dest: Path) -> Path:
     archive = subprocess.run(["git", "archive", commit], cwd=ROOT, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
     env = environment() | {"VIRTUAL_ENV": str(dest / ".venv"), "UV_PROJECT_ENVIRONMENT": str(dest / ".venv")}
-    subprocess.run([str(uv()), "sync", "--locked", "--quiet", "--python", sys.executable], cwd=dest, env=env, check=True)
+    # Compiled at install, as dev.py's own environment is: builds run without writing bytecode, so an
+    # environment without it would compile every library on every build, and that side would lose.
+    subprocess.run([str(uv()), "sync", "--locked", "--quiet", "--compile-bytecode", "--python", sys.executable],
+                   cwd=dest, env=env, check=True)
     return dest / ".venv" / "bin"
 
 

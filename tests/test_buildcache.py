@@ -144,3 +144,38 @@ def test_html_written_into_the_cache_by_anyone_else_is_never_taken_as_sanitised(
                            env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")}).stdout
     again, problems = json.loads(found)
     assert again == clean and "onerror" not in again and not problems
+
+
+def test_yaml_kept_as_read_comes_back_with_its_lines_a_mistake_is_said_every_time_and_no_one_else_can_write_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    import yaml
+
+    from handbook import yamlsource
+    from handbook.buildcache import sealed_entries
+
+    parses: list[str] = []
+    read = yamlsource.load_with
+    monkeypatch.setattr(yamlsource, "load_with", lambda text, loader: parses.append(text) or read(text, loader))
+    text = "title: A page\nitems:\n  - id: one\n    n: 4\n"
+    try:
+        store = sealed_entries(tmp_path, "yaml", "test")
+        yamlsource.keep_parses_in(store)
+        first = yamlsource.load_yaml(text)
+        store.save()
+        yamlsource.keep_parses_in(sealed_entries(tmp_path, "yaml", "test"))  # the next build
+        again = yamlsource.load_yaml(text)
+        assert again == first and len(parses) == 1  # not parsed again
+        assert again.line_of("items") == 2 and again["items"][0].line == 3 and again["items"][0].line_of("n") == 4
+        for _ in range(2):  # a refused text is read, and refused, every time
+            with pytest.raises(yaml.YAMLError, match="aliases"):
+                yamlsource.load_yaml("a: &x 1\nb: *x\n")
+        assert len(parses) == 3
+        kept = tmp_path / ".cache" / "handbook" / "yaml.json"
+        data = json.loads(kept.read_text(encoding="utf-8"))
+        kept.write_text(json.dumps({**data, "value": data["value"].replace("A page", "Forged")}), encoding="utf-8")
+        yamlsource.keep_parses_in(sealed_entries(tmp_path, "yaml", "test"))
+        assert yamlsource.load_yaml(text)["title"] == "A page" and len(parses) == 4  # not sealed here: read afresh
+    finally:
+        yamlsource.keep_parses_in(None)

@@ -44,6 +44,7 @@ from handbook import macros
 from handbook import site as site_module
 from handbook.checks import run_checks
 from handbook.files import svg_problems
+from handbook.rawhtml import put_back
 from handbook.site import load_handbook
 
 CASES = Path(__file__).parent / "cases"
@@ -113,6 +114,8 @@ def _render_site(project: Path) -> tuple[dict[str, str], list[str]]:
         macros.on_pre_page_macros(env)
         macros.on_post_page_macros(env)
         html = markdown.Markdown(extensions=names, extension_configs=configs).convert(env.markdown)
+        # What Material's search plugin need not read is put back by the template (page.meta.hb.later), as here.
+        html = put_back(html, (env.page.meta.get("hb") or {}).get("later"))
         # The reference list and definitions reach the template apart from the content (page.meta.hb.appendix),
         # which prints them right after it (overrides/main.html).
         appendix = (env.page.meta.get("hb") or {}).get("appendix")

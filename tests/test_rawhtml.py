@@ -9,12 +9,15 @@ cannot be sure, the HTML itself is read as before.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from mkdocs.structure.pages import _HTMLHandler
 
 from conftest import ROOT
-from handbook.rawhtml import anchor_skeleton
+from handbook.rawhtml import Later, anchor_skeleton, put_back
 from handbook.render import bibliography_page_html, glossary_page_html, references_html
+from handbook.safety import sanitise
 from handbook.site import load_handbook
 
 
@@ -52,3 +55,50 @@ def test_ids_read_quickly_are_those_mkdocs_reads(markup: str) -> None:
 ])
 def test_html_a_quick_reading_cannot_be_sure_of_is_read_by_mkdocs_itself(markup: str) -> None:
     assert anchor_skeleton(markup) is None
+
+
+def _indexed(markup: str) -> list[tuple[str, str, str]]:
+    """What Material's search plugin indexes of ``markup``: each section's heading, id and text."""
+    from material.plugins.search.plugin import Parser
+
+    parser = Parser()
+    parser.feed(markup)
+    parser.close()
+    return [("".join(s.title), str(s.id), "".join(s.text)) for s in parser.data if not s.is_excluded()]
+
+
+def test_blocks_kept_for_the_template_come_back_byte_for_byte_and_search_indexes_the_same() -> None:
+    """The glossary's "Sources" and "Appears on" and the bibliography's "Cited on" are kept apart from
+    page.content (search must not index them) and put back where they stood; the glossary's index is unchanged."""
+    handbook = load_handbook(ROOT, ROOT / "docs")
+    assert handbook.glossary is not None and handbook.bibliography is not None
+    # As the pages' HTML comes out of the allow-list, which the pieces are cut from.
+    glossary = sanitise(glossary_page_html(handbook.glossary, handbook.bibliography, handbook.usage, "glossary/index.md"))
+    bibliography = sanitise(bibliography_page_html(handbook.bibliography, handbook.usage, "references/index.md"))
+    dates = '<h1 id="t">T</h1>\n<p class="hb-dates" data-search-exclude="">First published <time datetime="2026-11-23">23 November 2026</time></p>\n<p>Text.</p>'
+    for markup in (glossary, bibliography, dates):
+        later = Later()
+        cut = later.excluded_apart(markup)
+        assert "data-search-exclude" not in cut and later.parts
+        assert put_back(cut, later.meta()) == markup
+    later = Later()
+    assert _indexed(later.excluded_apart(glossary)) == _indexed(glossary)
+    # Material ends an exclusion at the first inner element of the same tag: the bibliography's page names
+    # after "Cited on:" were indexed; kept apart, none is.
+    first_citing_title = re.search(r'Cited on:</span> <a [^>]*>([^<]+)</a>', bibliography)
+    assert first_citing_title is not None
+    cited = f" {first_citing_title.group(1)}"
+    assert cited in "".join(text for _, _, text in _indexed(bibliography))
+    assert cited not in "".join(text for _, _, text in _indexed(Later().excluded_apart(bibliography)))
+
+
+@pytest.mark.parametrize("markup", [
+    '<div class="hb-meta" data-search-exclude=""><h3 id="x">X</h3></div><p>After.</p>',  # a heading starts a section
+    '<p class="hb-meta" data-search-exclude="" title="a <b> b">x</p>',  # a "<" in a value: not read quickly
+    '<p class="hb-meta" data-search-exclude="">x<!-- c --></p>',
+    '<p class="other" data-search-exclude="">a page\'s own block</p>',
+    '<div class="hb-meta" data-search-exclude=""><div>never closed</div>',
+])
+def test_blocks_search_must_read_or_a_quick_reading_cannot_be_sure_of_stay_in_place(markup: str) -> None:
+    later = Later()
+    assert later.excluded_apart(markup) == markup and not later.parts

@@ -32,7 +32,7 @@ from .files import content_files
 from .formatcache import FormatCache, cache_for
 
 __all__ = ["check_cache", "code_digest", "committed_caches", "inputs_digest", "problems_from", "problems_to", "kept_sanitised",
-           "read_sealed", "write_sealed", "kept_sealed"]
+           "read_sealed", "write_sealed", "kept_sealed", "SealedEntries", "sealed_entries"]
 
 #: Bump when what a kept result means changes in a way the code's own digest cannot see.
 CACHE_VERSION = "checks-1"
@@ -128,6 +128,40 @@ def kept_sealed(root: Path, folder: str, name: str, inputs: Any, compute: Callab
         value = compute()
         write_sealed(path, key, value)
     return value
+
+
+class SealedEntries:
+    """Many small results kept in one sealed file (:func:`write_sealed`) under the code's digest and the
+    versions given, read once; written back, with only the entries this process used, when it added one."""
+
+    def __init__(self, path: Path | None, key: str) -> None:
+        self.path, self.key = path, key
+        kept = read_sealed(path, key) if path is not None else None
+        self.entries: dict[str, Any] = kept if isinstance(kept, dict) else {}
+        self.used: set[str] = set()
+        self.added = False
+
+    def get(self, name: str) -> Any:
+        value = self.entries.get(name)
+        if value is not None:
+            self.used.add(name)
+        return value
+
+    def put(self, name: str, value: Any) -> None:
+        self.entries[name] = value
+        self.used.add(name)
+        self.added = True
+
+    def save(self) -> None:
+        if self.path is not None and self.added:
+            write_sealed(self.path, self.key, {name: self.entries[name] for name in self.used if name in self.entries})
+            self.added = False
+
+
+def sealed_entries(root: Path, name: str, *versions: str) -> SealedEntries:
+    """The kept entries ``name`` of a project (``.cache/handbook/<name>.json``; in memory only without a cache folder)."""
+    folder = cache_folder(root, name + ".json", by_content=False)
+    return SealedEntries(folder, hashlib.sha256(json.dumps([code_digest(root), *versions]).encode()).hexdigest())
 
 
 def read_sealed(path: Path, key: str) -> Any:

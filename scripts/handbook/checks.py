@@ -28,7 +28,7 @@ from .errors import Problem
 from .figures import figure_problems
 from .figures import prose_lines as figure_prose_lines
 from .files import content_files
-from .formatcache import FormatCache, content_key
+from .formatcache import FormatCache, content_key, text_digest
 from .pages import split_front_matter
 from .safety import html_problems, mask_code, source_line, url_problem
 from .selfcheck import SELF_CHECK_HEADING, self_check_problems
@@ -75,6 +75,12 @@ def _version(dist: str) -> str:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
         return "?"
+
+
+def _page_text(handbook: Handbook, rel: str, path: Path) -> str | None:
+    """A page's text as the handbook's scan read it for this build (read again if the scan could not)."""
+    scanned = handbook.usage.sources.get(rel)
+    return scanned[0] if scanned is not None else read_page(path)[0]
 
 
 def _docs_rel(handbook: Handbook, path: Path) -> str:
@@ -329,11 +335,11 @@ def page_anchors(handbook: Handbook, cache: FormatCache | None = None) -> dict[s
     anchors: dict[str, set[str]] = {}
     for path in (p for p in content_files(handbook.docs_dir) if p.suffix == ".md"):
         rel = path.relative_to(handbook.docs_dir).as_posix()
-        text, _ = read_page(path)
+        text = _page_text(handbook, rel, path) if cache is not None else read_page(path)[0]
         if cache is None or text is None:
             anchors[rel] = _anchors_of(handbook, rel, text)
             continue
-        key = content_key("anchors", shared, rel, text)
+        key = content_key("anchors", shared, rel, text_digest(text))
         kept = cache.get(key)
         if kept is None:
             kept = cache.put(key, sorted(_anchors_of(handbook, rel, text)))
@@ -444,11 +450,12 @@ def run_checks(handbook: Handbook, paths: Iterable[Path] | None = None, *, spell
     for path in pages:
         if not path.exists():
             continue
-        text = read_page(path)[0] if cache is not None else None
+        rel = _docs_rel(handbook, path) if cache is not None else ""
+        text = _page_text(handbook, rel, path) if cache is not None else None
         if text is None or cache is None:
             problems.extend(check_page(handbook, path, spell, render_html=render_html, nav=in_nav, advice=advice))
             continue
-        key = content_key("page", shared, _docs_rel(handbook, path), text, render_html, advice, spelling)
+        key = content_key("page", shared, rel, text_digest(text), render_html, advice, spelling)
         kept = cache.get(key)
         if kept is None:
             kept = cache.put(key, problems_to(list(check_page(handbook, path, spell, render_html=render_html, nav=in_nav, advice=advice))))

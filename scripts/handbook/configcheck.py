@@ -63,13 +63,19 @@ def _env(loader: Any, node: yaml.Node) -> Any:
 
 
 _ConfigLoader = make_loader(yaml.SafeLoader, {"!ENV": _env})
+_FastConfigLoader = make_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader), {"!ENV": _env})  # libyaml's parser
 
 
 def load_config_text(text: str) -> Any:
     """mkdocs.yml read safely (raises ``yaml.YAMLError`` with the line of what is refused)."""
     from .yamlsource import load_with
 
-    return load_with(text, _ConfigLoader)
+    try:
+        return load_with(text, _FastConfigLoader)
+    except RefusedYAML:
+        raise
+    except yaml.YAMLError:  # read again by the Python parser, whose messages contributors get
+        return load_with(text, _ConfigLoader)
 
 
 def _plain(value: Any) -> bool:

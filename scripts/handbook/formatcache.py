@@ -27,7 +27,7 @@ from typing import Any
 from .config import cache_folder
 from .csl import versions as csl_versions
 
-__all__ = ["FormatCache", "cache_for", "content_key", "VERSIONS"]
+__all__ = ["FormatCache", "cache_for", "content_key", "text_digest", "VERSIONS"]
 
 #: Bump when the handbook changes what it hands to citeproc-js in a way the item hash
 #: cannot see (for example its output format in handbook/csl.py).
@@ -53,6 +53,11 @@ def content_key(*parts: Any) -> str:
     """A short, stable digest of JSON-serialisable parts."""
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256((VERSIONS + "\0" + blob).encode("utf-8")).hexdigest()[:32]
+
+
+def text_digest(text: str) -> str:
+    """A long text (a page) as a part of a key: its digest, far quicker to make than its JSON."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class FormatCache:

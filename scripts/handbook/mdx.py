@@ -24,7 +24,7 @@ from .buildcache import kept_sanitised
 from .errors import Problem
 from . import figures as figures_module
 from .glossary import GLOSSARY_PAGE, TERM_LINK_RE, definitions_html
-from .rawhtml import anchor_skeleton, keep_block, kept_block, restore, restore_blocks
+from .rawhtml import Later, anchor_skeleton, keep_block, kept_block, restore, restore_blocks
 from .render import CITE_KEY_RE, references_html
 from .safety import SAFE_ID, protect_code, sanitise_and_check, source_line, template_calls
 from .text import esc, relative_url
@@ -55,7 +55,8 @@ class _Appendix(Preprocessor):
                 extra += ["", "## References {data-search-exclude}", "", refs, ""]  # found on the References page, not on every page
                 blocks["references"].append(refs)
         if terms and handbook.glossary is not None:
-            page = _zensical_page_path(self.md) or site_module.CURRENT_PAGE
+            page = site_module.CURRENT_PAGE if site_module.ENGINE == "mkdocs" else \
+                _zensical_page_path(self.md) or site_module.CURRENT_PAGE  # MkDocs never loads Zensical's module
             url = relative_url(page, GLOSSARY_PAGE, directory_urls=site_module.DIRECTORY_URLS) if page else None
             definitions = definitions_html(handbook.glossary, terms, url)
             extra += ["", definitions, ""]
@@ -101,9 +102,12 @@ class _Blocks(Preprocessor):
         out: list[str] = []
         for index, line in enumerate(lines):
             markup = kept_block(line) if line.startswith("hbblock") else None
-            skeleton = anchor_skeleton(markup) if markup is not None and line == keep_block(markup) else None
+            if markup is None:
+                out.append(restore_blocks(line))
+                continue
             alone = (index == 0 or not lines[index - 1].strip()) and (index + 1 == len(lines) or not lines[index + 1].strip())
-            if markup is None or skeleton is None or not alone:
+            skeleton = anchor_skeleton(markup) if alone and line == keep_block(markup) else None
+            if skeleton is None:
                 out.append(restore_blocks(line))
             else:
                 out.append(f"{line} {skeleton}")
@@ -233,7 +237,14 @@ class _Sanitise(Postprocessor):
     """
 
     def run(self, text: str) -> str:
-        _plain_toc(getattr(self.md, "toc_tokens", None) or [])
+        # Python-Markdown also runs the postprocessors on each heading (the table of contents, the title):
+        # the tokens are made plain once, when they are new.
+        tokens = getattr(self.md, "toc_tokens", None) or []
+        if tokens is not getattr(self, "_plain_tokens", None):
+            _plain_toc(tokens)
+            self._plain_tokens = tokens
+        if "<" not in text:  # no tags (most headings): nothing to remove, keep apart or put back
+            return text
         handbook, src = site_module.CURRENT, site_module.CURRENT_PAGE
         page = _zensical_page_path(self.md) if site_module.ENGINE == "zensical" else src
         if handbook is not None and page:  # the page's HTML as the same HTML came out before, if it did
@@ -257,12 +268,20 @@ class _Sanitise(Postprocessor):
             else:
                 lines = [message for message, _ in problems]
             return problems_html(lines)
+        # Under MkDocs, what the search plugin need not walk waits for the page's template (rawhtml.Later).
+        holder = self._holder(str(page)) if handbook is not None and page and site_module.ENGINE == "mkdocs" else None
+        later = Later() if holder is not None else None
         # The figures' drawings: built by the handbook from an allow-list (figures.rebuild) and checked
         # with files.svg_problems, so they join the page only after its own HTML has been sanitised.
         for marker, svg in (getattr(self.md, "hb_figure_drawings", None) or {}).items():
-            clean = clean.replace(marker, svg, 1)
+            if marker in clean:  # (a heading's HTML holds none)
+                clean = clean.replace(marker, later.keep(svg) if later is not None else svg, 1)
         if handbook is not None and page:
             clean = self._appendix_apart(handbook.root, str(page), text, clean)
+        if later is not None and holder is not None:
+            clean = later.excluded_apart(clean)
+            if later.parts:
+                holder["later"] = later.meta()
         return clean
 
     def _appendix_apart(self, root: Path, page: str, text: str, clean: str) -> str:

@@ -54,6 +54,13 @@ class MacroContext:
         return self.settings.use_directory_urls
 
     @functools.cached_property
+    def citations(self) -> dict[tuple[str, ...], str]:
+        """Each citation (and term link) as written once in this build, by its macro and arguments: the same
+        call gives the same link on every page (a citation links the page's own reference list; a term link
+        is the same from every page of a folder), so it is made only once."""
+        return {}
+
+    @functools.cached_property
     def facts(self) -> dict[str, str]:
         """The version, release date and year, as the handbook states them."""
         return release_facts(self.handbook.version, self.handbook.releases, self.released)
@@ -117,12 +124,16 @@ def nav_order(nav: Any) -> list[str]:
 @page_macro(usage='term("empathy") or term("empathy", "Empathy")', needs="a glossary id")
 def term(ctx: MacroContext, term_id: str, text: str | None = None) -> str:
     """Link a glossary term: ``{{ term("empathy") }}`` or ``{{ term("empathy", "Empathy") }}``."""
-    glossary = ctx.handbook.glossary
-    entry = glossary.terms.get(term_id) if glossary is not None else None
-    if entry is None:  # reported by the checks
-        return esc(text or term_id)
-    target = posixpath.relpath(GLOSSARY_PAGE, posixpath.dirname(ctx.src) or ".")
-    return term_link_markdown(entry, text or entry.term, target)
+    folder = posixpath.dirname(ctx.src) or "."
+    made = ctx.citations.get(("term", folder, term_id, text or ""))  # the same link from every page of a folder
+    if made is None:
+        glossary = ctx.handbook.glossary
+        entry = glossary.terms.get(term_id) if glossary is not None else None
+        # An unknown term is reported by the checks.
+        made = esc(text or term_id) if entry is None else \
+            term_link_markdown(entry, text or entry.term, posixpath.relpath(GLOSSARY_PAGE, folder))
+        ctx.citations[("term", folder, term_id, text or "")] = made
+    return made
 
 
 def _known(ctx: MacroContext, args: tuple[str, ...]) -> list[tuple[str, str | None]]:
@@ -141,15 +152,23 @@ def _known(ctx: MacroContext, args: tuple[str, ...]) -> list[tuple[str, str | No
 @page_macro(usage='cite("rogers1957") or cite("rogers1957", "p. 96", "lee2001")', needs="at least one citation key")
 def cite(ctx: MacroContext, key: str, *more: str) -> str:
     """Parenthetical citation: ``{{ cite("rogers1957", "p. 96", "lee2001") }}``."""
-    refs = _known(ctx, (key, *more))
-    return keep(cite_html(ctx.handbook.bibliography, refs)) if refs and ctx.handbook.bibliography is not None else ""
+    made = ctx.citations.get(("cite", key, *more))
+    if made is None:
+        refs = _known(ctx, (key, *more))
+        made = keep(cite_html(ctx.handbook.bibliography, refs)) if refs and ctx.handbook.bibliography is not None else ""
+        ctx.citations[("cite", key, *more)] = made
+    return made
 
 
 @page_macro(usage='citet("tervalon1998") or citet("rogers1957", "p. 96")', needs="a citation key")
 def citet(ctx: MacroContext, key: str, locator: str | None = None) -> str:
     """Narrative citation: ``{{ citet("tervalon1998") }}`` -> Tervalon and Murray-García (1998)."""
-    refs = _known(ctx, (key, locator) if locator else (key,))
-    return keep(citet_html(ctx.handbook.bibliography, key, refs[0][1])) if refs and ctx.handbook.bibliography is not None else ""
+    made = ctx.citations.get(("citet", key, locator or ""))
+    if made is None:
+        refs = _known(ctx, (key, locator) if locator else (key,))
+        made = keep(citet_html(ctx.handbook.bibliography, key, refs[0][1])) if refs and ctx.handbook.bibliography is not None else ""
+        ctx.citations[("citet", key, locator or "")] = made
+    return made
 
 
 # Whole-page lists ------------------------------------------------------------------------------

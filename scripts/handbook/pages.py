@@ -81,12 +81,13 @@ def _as_text(value: Any) -> Any:
 
 def validate_front_matter(
     path: str, text: str, authors: dict[str, Author], standards: Collection[str] | None = None,
-    unknown_standard: Callable[[str], str] | None = None,
+    unknown_standard: Callable[[str], str] | None = None, read: Any = None,
 ) -> tuple[FrontMatter | None, list[Problem]]:
     """Check a page's front matter. Line numbers count from the top of the file.
 
     ``standards`` are the known standard ids (None: not checked); ``unknown_standard`` words the
-    message for an id that is not one of them."""
+    message for an id that is not one of them. ``read``: the front matter as :func:`load_yaml` has
+    already read it from this ``text`` (the build's scan of the pages reads each page once)."""
     if text.startswith("\ufeff"):
         return None, [Problem(path, 1, "starts with an invisible byte-order mark (BOM) before its front matter. Save it as "
                                        "UTF-8 without BOM (most editors call this plain 'UTF-8').")]
@@ -95,7 +96,7 @@ def validate_front_matter(
         return None, [Problem(path, 1, "has no front matter. Start the file with a '---' block "
                                        "(copy it from scripts/templates/page.md, or run `python3 dev.py new`).")]
     try:
-        data = load_yaml(yaml_text) or LineDict()
+        data = (read if read is not None else load_yaml(yaml_text)) or LineDict()
     except yaml.YAMLError as error:
         line = yaml_error_line(error)
         return None, [Problem(path, line + 1 if line else 2, f"the front matter is not valid YAML: {getattr(error, 'problem', None) or error}. "

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from .bibliography import Bibliography, standalone_entry
 from .csl import STYLES
 from .exports import to_bibtex, to_ris
+from .rawhtml import keep_block
 from .formatcache import FormatCache
 from .glossary import Glossary
 from .pages import FrontMatter
@@ -72,9 +73,12 @@ def dates_html(front: FrontMatter) -> str:
 def with_dates(markdown: str, front: FrontMatter, after: str = "") -> str:
     """The page's Markdown with its dates under the title (the first level-one heading), and
     ``after`` them (the standards the page supports) if given."""
-    if 'class="hb-dates"' in markdown:
+    # A block of the handbook's own HTML, kept out of Markdown's readers of raw HTML (handbook.rawhtml):
+    # under the title of every page, they walked its tags, and MkDocs' reader of anchors too.
+    block = keep_block(dates_html(front) + after)
+    if 'class="hb-dates"' in markdown or block in markdown:
         return markdown
-    return re.sub(r"^(# .+)$", lambda m: m.group(1) + "\n\n" + dates_html(front) + after, markdown, count=1, flags=re.M)
+    return re.sub(r"^(# .+)$", lambda m: m.group(1) + "\n\n" + block, markdown, count=1, flags=re.M)
 
 
 # In-text citations -------------------------------------------------------------------------

@@ -16,8 +16,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from .authors import Author, load_authors
-from .buildcache import check_cache, code_digest
+from .buildcache import check_cache, code_digest, sealed_entries
 from .bibliography import Bibliography
 from .corrections import CORRECTIONS_FILE, Correction, load_corrections
 from .errors import ContentError, Problem
@@ -30,6 +32,7 @@ from .releases import Releases, load_releases
 from .schema import remember_valid_in
 from .standards import STANDARDS_FILE, Standards, load_standards
 from .usage import UsageIndex, scan
+from .yamlsource import keep_parses_in
 
 __all__ = [
     "Handbook", "load_handbook", "handbook_version", "CURRENT", "CURRENT_PAGE", "DIRECTORY_URLS", "ENGINE",
@@ -153,6 +156,8 @@ def _load(root: Path, docs_dir: Path, _sig: tuple) -> Handbook:
     bibliography = glossary = None
     authors: dict[str, Author] = {}
     remember_valid_in(check_cache(root))  # unchanged data is not validated again (the key is the data itself)
+    parses = sealed_entries(root, "yaml", yaml.__version__)
+    keep_parses_in(parses)  # nor read again: the glossary and every page's front matter
     refs_text = _read_text(data / "references.json")
     reference_ids = set(re.findall(r'"id"\s*:\s*"([^"]+)"', refs_text))
     names = {_json_text(n) for n in re.findall(r'"(?:family|given)"\s*:\s*"((?:[^"\\]|\\.)+)"', refs_text)}
@@ -189,7 +194,7 @@ def _load(root: Path, docs_dir: Path, _sig: tuple) -> Handbook:
             continue
         front, page_problems = validate_front_matter(
             rel(path), usage.sources[src][0], authors, standard_ids if standards_file_exists else None,
-            standards.unknown_message if standards is not None else None)
+            standards.unknown_message if standards is not None else None, usage.front.get(src))
         problems += page_problems
         if front:
             pages[src] = front
@@ -197,6 +202,7 @@ def _load(root: Path, docs_dir: Path, _sig: tuple) -> Handbook:
     docs_path = rel(docs_dir)
     releases, release_problems = load_releases(docs_dir, pages, version, release_date(root), docs_path)
     problems += release_problems
+    parses.save()
     return Handbook(root=root, docs_dir=docs_dir, glossary=glossary, bibliography=bibliography,
                     authors=authors, pages=pages, usage=usage, version=version,
                     problems=problems, reference_ids=reference_ids, term_ids=term_ids, names=names, releases=releases,

@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 
 from .files import content_files
-from .formatcache import FormatCache, content_key
+from .formatcache import FormatCache, content_key, text_digest
 from .pages import split_front_matter
 from .safety import PAGE_MACROS, MacroCall, ParsedPage, parse_page, protect_code, unclosed_fence, unsafe_file_name
 from .yamlsource import load_yaml
@@ -39,6 +39,8 @@ class UsageIndex:
     problems: list[tuple[str, int | None, str]] = field(default_factory=list)
     #: Each page's text as read, and its parsed template (reused when the page is rendered).
     sources: dict[str, tuple[str, ParsedPage]] = field(default_factory=dict, repr=False)
+    #: Each page's front matter as read (pages whose front matter could be read).
+    front: dict[str, object] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.terms_by_page: dict[str, list[str]] = defaultdict(list)
@@ -108,7 +110,7 @@ def _parsed(text: str, kept: FormatCache | None = None, shared: str = "") -> Par
     parsed = _PARSED.get(text)
     if parsed is not None:
         return parsed
-    key = content_key("parsed", shared, jinja2.__version__, text) if kept is not None else ""
+    key = content_key("parsed", shared, jinja2.__version__, text_digest(text)) if kept is not None else ""
     row = kept.get(key) if kept is not None else None
     parsed = _from_row(row) if row is not None else None
     if parsed is None:
@@ -170,6 +172,7 @@ def scan(docs_dir: Path, kept: FormatCache | None = None, shared: str = "") -> U
     titles: dict[str, str] = {}
     problems: list[tuple[str, int | None, str]] = []
     sources: dict[str, tuple[str, ParsedPage]] = {}
+    front: dict[str, object] = {}
     for path in content_files(docs_dir):  # never through a symbolic link (handbook.files reports them)
         rel = path.relative_to(docs_dir).as_posix()
         unsafe = unsafe_file_name(rel)
@@ -185,7 +188,8 @@ def scan(docs_dir: Path, kept: FormatCache | None = None, shared: str = "") -> U
         yaml_text, _ = split_front_matter(text)
         if yaml_text is not None:
             try:
-                meta = load_yaml(yaml_text) or {}
+                meta = front[rel] = load_yaml(yaml_text)
+                meta = meta or {}
                 if isinstance(meta, dict) and isinstance(meta.get("title"), str):
                     titles[rel] = meta["title"]
             except Exception:  # reported by the front-matter check
@@ -197,4 +201,4 @@ def scan(docs_dir: Path, kept: FormatCache | None = None, shared: str = "") -> U
         calls += [Call(rel, c.line, c.name, c.args) for c in parsed.calls]
         problems += [(rel, line, message) for line, message in parsed.problems]
         sources[rel] = (text, parsed)
-    return UsageIndex(calls=calls, titles=titles, problems=problems, sources=sources)
+    return UsageIndex(calls=calls, titles=titles, problems=problems, sources=sources, front=front)

@@ -16,6 +16,7 @@ the schemas check their form and :func:`parse_date` their calendar.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -24,11 +25,12 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 if TYPE_CHECKING:
+    from .buildcache import SealedEntries
     from .errors import Problem
 
 __all__ = [
     "load_data_file", "LineDict", "RefusedYAML", "load_yaml", "load_with", "make_loader", "yaml_error_line",
-    "parse_date",
+    "parse_date", "keep_parses_in",
 ]
 
 
@@ -133,17 +135,69 @@ def load_with(text: str, loader_class: type) -> Any:
         loader.dispose()
 
 
+#: Where the build keeps what each text read as, across builds (:func:`keep_parses_in`); None: nowhere.
+_PARSES: SealedEntries | None = None
+
+
+def keep_parses_in(store: SealedEntries | None) -> None:
+    """Keep, in ``store`` (sealed, under the code's digest and PyYAML's version), what each text read as
+    without a mistake: the same text is not parsed again (the build reads every page's front matter and the
+    glossary each time). A text with a mistake is always read afresh, so its message is always said."""
+    global _PARSES
+    _PARSES = store
+
+
 def load_yaml(text: str) -> Any:
     """Parse YAML; mappings come back as :class:`LineDict`. Raises ``yaml.YAMLError``."""
     if text.startswith("\ufeff"):
         raise RefusedYAML("the file starts with an invisible byte-order mark (BOM). Save it as UTF-8 without BOM "
                           "(most editors call this plain 'UTF-8')", None)
+    store = _PARSES
+    name = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest() if store is not None else ""
+    kept = store.get(name) if store is not None else None
+    if isinstance(kept, list) and len(kept) == 1:
+        return _decoded(kept[0])
     try:
-        return load_with(text, _FastLineLoader)
+        data = load_with(text, _FastLineLoader)
     except RefusedYAML:
         raise
     except yaml.YAMLError:  # read again by the Python parser, whose messages contributors get
-        return load_with(text, _LineLoader)
+        data = load_with(text, _LineLoader)
+    if store is not None:
+        encoded = _encoded(data)
+        if encoded is not _UNKEPT:
+            store.put(name, [encoded])
+    return data
+
+
+#: What :func:`_encoded` gives for a value it does not keep (bytes, a set, a pair from ``!!omap``...).
+_UNKEPT = object()
+
+
+def _encoded(value: Any) -> Any:
+    """A parse as JSON: a mapping as ``["d", line, key lines, [[key, value], ...]]``, a list as ``["l", [...]]``."""
+    if isinstance(value, LineDict):
+        items = [[_encoded(k), _encoded(v)] for k, v in value.items()]
+        flat = [part for item in items for part in item]
+        return _UNKEPT if _UNKEPT in flat else ["d", value.line, dict(value.key_lines), items]
+    if isinstance(value, list):
+        parts = [_encoded(v) for v in value]
+        return _UNKEPT if _UNKEPT in parts else ["l", parts]
+    if value is None or isinstance(value, (str, bool, int)) or (isinstance(value, float) and value == value and abs(value) != float("inf")):
+        return value
+    return _UNKEPT
+
+
+def _decoded(value: Any) -> Any:
+    if not isinstance(value, list):
+        return value
+    if value[0] == "l":
+        return [_decoded(v) for v in value[1]]
+    result = LineDict()
+    result.line, result.key_lines = value[1], dict(value[2])
+    for key, item in value[3]:
+        result[_decoded(key)] = _decoded(item)
+    return result
 
 
 def load_data_file(path: Path, name: str, schema: dict[str, Any], *, empty: Any = None,
