@@ -104,11 +104,14 @@ def environment() -> dict[str, str]:
     env.update({
         "UV_PYTHON_DOWNLOADS": "never",     # use this Python; never fetch another
         "NO_MKDOCS_2_WARNING": "1",
-        "PYTHONDONTWRITEBYTECODE": "1",
         "VIRTUAL_ENV": str(VENV),
         "PATH": f"{VENV / 'bin'}{os.pathsep}{env.get('PATH', '')}",
     })
     env.pop("PYTHONHOME", None)
+    # Python keeps the handbook's own package compiled beside it (scripts/handbook/__pycache__), as uv keeps
+    # the packages' (--compile-bytecode): each build starts without compiling it again. Made on this machine
+    # from the code beside it; a pull request that adds such a file stops every command (NEVER_COMMITTED).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

@@ -179,3 +179,46 @@ def test_yaml_kept_as_read_comes_back_with_its_lines_a_mistake_is_said_every_tim
         assert yamlsource.load_yaml(text)["title"] == "A page" and len(parses) == 4  # not sealed here: read afresh
     finally:
         yamlsource.keep_parses_in(None)
+
+
+def test_the_theme_s_templates_are_compiled_once_and_never_taken_from_a_store_this_machine_did_not_seal(mini: MiniSite) -> None:
+    """Jinja's compiled templates are kept for the next build (handbook.templatecache): an unchanged build
+    compiles none, an edited override is compiled again, and a store anyone else wrote is not read."""
+    import base64
+    import hashlib
+    import json
+    import shutil
+
+    import jinja2
+
+    from conftest import ROOT
+
+    shutil.copytree(ROOT / "overrides", mini.path / "overrides")
+    config = mini.path / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(f"custom_dir: {ROOT}/overrides", "custom_dir: overrides"), encoding="utf-8")
+    template = mini.path / "overrides" / "main.html"
+    assert mini.build().returncode == 0
+    kept = mini.path / ".cache" / "handbook" / "templates.json"
+    sealed = json.loads(kept.read_text(encoding="utf-8"))
+    entries = json.loads(sealed["value"])
+    main = hashlib.sha1(f"main.html|{template}".encode()).hexdigest()  # Jinja's key: the name and the file
+    assert main in entries and len(entries) >= 20, sorted(entries)  # Material's templates and the handbook's
+    before = (kept.read_bytes(), kept.stat().st_mtime_ns)
+    assert mini.build().returncode == 0
+    assert (kept.read_bytes(), kept.stat().st_mtime_ns) == before  # nothing compiled, so nothing new to keep
+
+    template.write_text(template.read_text(encoding="utf-8").replace("{% block extrahead %}", "{% block extrahead %}<!-- edited override -->", 1),
+                        encoding="utf-8")
+    assert mini.build().returncode == 0
+    assert "<!-- edited override -->" in (mini.path / "site" / "index.html").read_text(encoding="utf-8")
+
+    # Code compiled from another text, filed under main.html and its current source: Jinja alone would take it.
+    sealed = json.loads(kept.read_text(encoding="utf-8"))
+    entries = json.loads(sealed["value"])
+    bucket = jinja2.bccache.Bucket(jinja2.Environment(), main, jinja2.BytecodeCache().get_source_checksum(template.read_text(encoding="utf-8")))
+    bucket.code = jinja2.Environment().compile("<p>forged page</p>", "main.html", str(template))
+    entries[main] = base64.b64encode(bucket.bytecode_to_string()).decode("ascii")
+    kept.write_text(json.dumps({**sealed, "value": json.dumps(entries)}), encoding="utf-8")  # the old seal
+    assert mini.build().returncode == 0
+    page = (mini.path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "forged page" not in page and "<!-- edited override -->" in page

@@ -28,6 +28,7 @@ from handbook.render import page_citation, report_issue_url, reuse_statement, ve
 from handbook.safety import parse_page, protect_code
 from handbook.site import Handbook
 from handbook.standards import standards_line_html
+from handbook.templatecache import keep_compiled_templates
 
 #: mkdocs-macros' hooks (mkdocs.yml names this module), and what the Markdown extension runs under Zensical.
 __all__ = ["define_env", "on_pre_page_macros", "on_post_page_macros", "on_post_build", "render_zensical_page", "report",
@@ -104,6 +105,7 @@ def define_env(env: Any) -> None:
     if not docs_dir.is_absolute():
         docs_dir = root / docs_dir
     handbook, nav = _begin(root, docs_dir, lambda: _nav(env, root))
+    keep_compiled_templates(getattr(env.conf, "plugins", None), root)  # MkDocs only: the theme's templates
     if not _fail_fast and any(is_fatal(p) or "is not saved as UTF-8" in p.message for p in handbook.problems):
         # MkDocs itself would follow the link or cannot read the file: stop here, before it reads
         # any page or copies any file, with every problem above already listed.
