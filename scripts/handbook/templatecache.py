@@ -1,7 +1,7 @@
 """The theme's templates compiled once, not again on every build (MkDocs only).
 
 On every build Jinja compiles each template the theme renders (Material's own and the handbook's
-overrides, 53 of them) into Python code: 0.25-0.30 s of CPU, a tenth of a warm build of the real
+overrides, 53 of them) into Python code: 0.24-0.30 s of CPU, a tenth of a warm build of the real
 site, and the same at any size. Jinja can keep what it compiled between builds (its "bytecode
 cache"), but what it keeps is code that Python runs, so a kept file that anyone else wrote would
 run on the build machine. The compiled templates are therefore kept as the handbook keeps its
