@@ -36,8 +36,8 @@ def export(commit: str, dest: Path) -> Path:
     archive = subprocess.run(["git", "archive", commit], cwd=ROOT, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
     env = environment() | {"VIRTUAL_ENV": str(dest / ".venv"), "UV_PROJECT_ENVIRONMENT": str(dest / ".venv")}
-    # Compiled at install, as dev.py's own environment is: builds run without writing bytecode, so an
-    # environment without it would compile every library on every build, and that side would lose.
+    # Compiled at install, so that the other commit's first build does not compile the libraries (the runs
+    # are the best of several, and dev.py's own environment keeps what its first build compiled).
     subprocess.run([str(uv()), "sync", "--locked", "--quiet", "--compile-bytecode", "--python", sys.executable],
                    cwd=dest, env=env, check=True)
     return dest / ".venv" / "bin"
@@ -50,8 +50,9 @@ def make(tree: Path, bindir: Path, size: str, dest: Path) -> int:
 
 
 def build(project: Path, bindir: Path, *, cold: bool) -> tuple[float, float]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop(ENV_SITE_URL, None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as dev.py: each side keeps what it compiles
     if cold:
         env[ENV_NO_CACHE] = "1"
     shutil.rmtree(project / "site", ignore_errors=True)
