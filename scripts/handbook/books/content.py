@@ -180,8 +180,8 @@ def _chapter(site_dir: Path, src: str, depth: int, site_url: str, keys: dict[str
     chapter.authors = [a.display for a in front.authors] if front else []
 
     _answers_after_questions(article, soup)
-    for selector in _SCREEN_ONLY:
-        for element in article.select(selector):
+    for element in article.select(", ".join(_SCREEN_ONLY)):  # one walk of the page for them all
+        if not element.decomposed:  # (inside one already taken out)
             element.decompose()
     for element in article.find_all(True):
         for name in ("aria-describedby", "download", "data-term", "data-cite", "data-search-exclude", "tabindex"):
