@@ -222,3 +222,32 @@ def test_the_theme_s_templates_are_compiled_once_and_never_taken_from_a_store_th
     assert mini.build().returncode == 0
     page = (mini.path / "site" / "index.html").read_text(encoding="utf-8")
     assert "forged page" not in page and "<!-- edited override -->" in page
+
+
+def test_the_search_index_s_reading_of_each_page_is_kept_and_never_taken_from_a_store_this_machine_did_not_seal(mini: MiniSite) -> None:
+    """Material's search plugin cuts each page into sections once (handbook.searchcache): the next build takes an
+    unchanged page's sections from the store and makes the same index, byte for byte; an edited page is read
+    again; a store anyone else wrote is not read."""
+    import json
+
+    assert mini.build().returncode == 0
+    index = mini.path / "site" / "search" / "search_index.json"
+    kept = mini.path / ".cache" / "handbook" / "search.json"
+    first = index.read_bytes()
+    assert len(json.loads(json.loads(kept.read_text(encoding="utf-8"))["value"])) == 3  # the three pages
+    before = (kept.read_bytes(), kept.stat().st_mtime_ns)
+    assert mini.build().returncode == 0
+    assert index.read_bytes() == first  # the kept sections make the index the reading made
+    assert (kept.read_bytes(), kept.stat().st_mtime_ns) == before  # every page taken from the store: nothing new to keep
+
+    mini.write("roles/advocacy.md", mini.read("roles/advocacy.md").replace("Some doubt it.", "Some doubt it, as a zebra might."))
+    assert mini.build().returncode == 0
+    assert "as a zebra might" in index.read_text(encoding="utf-8")
+
+    # Every page's key given other sections, under the old seal: a store that was not sealed here is not read.
+    sealed = json.loads(kept.read_text(encoding="utf-8"))
+    entries = {key: [[None, "Forged", "<img src=x onerror=alert(1)> forged words"]] for key in json.loads(sealed["value"])}
+    kept.write_text(json.dumps({**sealed, "value": json.dumps(entries)}), encoding="utf-8")
+    assert mini.build().returncode == 0
+    text = index.read_text(encoding="utf-8")
+    assert "forged words" not in text and "as a zebra might" in text

@@ -28,6 +28,7 @@ from handbook.render import page_citation, report_issue_url, reuse_statement, ve
 from handbook.safety import parse_page, protect_code
 from handbook.site import Handbook
 from handbook.standards import standards_line_html
+from handbook.searchcache import keep_search_sections
 from handbook.templatecache import keep_compiled_templates
 
 #: mkdocs-macros' hooks (mkdocs.yml names this module), and what the Markdown extension runs under Zensical.
@@ -106,6 +107,7 @@ def define_env(env: Any) -> None:
         docs_dir = root / docs_dir
     handbook, nav = _begin(root, docs_dir, lambda: _nav(env, root))
     keep_compiled_templates(getattr(env.conf, "plugins", None), root)  # MkDocs only: the theme's templates
+    keep_search_sections(getattr(env.conf, "plugins", None), root)  # and the search index's reading of the pages
     if not _fail_fast and any(is_fatal(p) or "is not saved as UTF-8" in p.message for p in handbook.problems):
         # MkDocs itself would follow the link or cannot read the file: stop here, before it reads
         # any page or copies any file, with every problem above already listed.

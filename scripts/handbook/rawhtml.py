@@ -25,7 +25,7 @@ import re
 import secrets
 import threading
 
-__all__ = ["keep", "keep_block", "kept_block", "anchor_skeleton", "restore", "restore_blocks", "Later", "put_back"]
+__all__ = ["keep", "keep_block", "kept_block", "anchor_skeleton", "restore", "restore_blocks", "Later", "LATER", "put_back"]
 
 _NONCE = secrets.token_hex(8)
 _MARKER = re.compile(f"hb(?:raw|block){_NONCE}x(\\d+)y")
