@@ -12,8 +12,8 @@ byte (tests/test_buildcache.py).
 The sections' text goes into ``search_index.json``, which the search box shows, so they are
 kept as the handbook keeps its other results: in the sealed store
 (``.cache/handbook/search.json``, :func:`handbook.buildcache.sealed_entries`), read only when
-its seal was made with this machine's own key, and only under the handbook's code and
-Material's version.
+its seal was made with this machine's own key, and only under the handbook's code, Material's
+version and Python's (whose HTML parser Material's reading uses).
 
 Zensical indexes pages itself, so there is nothing to keep there.
 """
@@ -21,6 +21,7 @@ Zensical indexes pages itself, so there is nothing to keep there.
 from __future__ import annotations
 
 import hashlib
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -92,4 +93,4 @@ class _SearchSections(BasePlugin):  # a plugin without options
 def keep_search_sections(plugins: Any, root: Path) -> None:
     """Register the store among MkDocs' ``plugins`` (a no-op for anything else, such as Zensical's)."""
     if isinstance(plugins, PluginCollection) and _NAME not in plugins:
-        plugins[_NAME] = _SearchSections(sealed_entries(root, "search", material_version))
+        plugins[_NAME] = _SearchSections(sealed_entries(root, "search", material_version, sys.version))  # (Python's HTML parser)
