@@ -26,9 +26,9 @@ from handbook.pagemacros import MacroContext, bind
 from handbook.pages import FRONT_MATTER_SCHEMA
 from handbook.render import page_citation, report_issue_url, reuse_statement, version_date, with_dates
 from handbook.safety import parse_page, protect_code
+from handbook.searchcache import keep_search_sections
 from handbook.site import Handbook
 from handbook.standards import standards_line_html
-from handbook.searchcache import keep_search_sections
 from handbook.templatecache import keep_compiled_templates
 
 #: mkdocs-macros' hooks (mkdocs.yml names this module), and what the Markdown extension runs under Zensical.
