@@ -18,10 +18,11 @@
                                   on five pages against default Material, and the page-weight budget)
 
 Each command first makes the environment match the lock file (uv.lock), installing uv
-itself into .bootstrap if needed. The test command also needs Debian's chromium,
-aspell's British English dictionary and Node.js: it installs them with apt when it runs
-as root (or with sudo when HANDBOOK_APT_SUDO=1), and otherwise says what to install.
-It never downloads a browser of its own.
+itself into .bootstrap if needed. The test command also needs Debian's chromium (its
+headless shell), aspell's British English dictionary and Node.js, and the benchmark the
+full chromium: each installs what it needs with apt when it runs as root (or with sudo
+when HANDBOOK_APT_SUDO=1), and otherwise says what to install. It never downloads a
+browser of its own.
 """
 
 from __future__ import annotations
@@ -41,8 +42,10 @@ ROOT = Path(__file__).resolve().parent
 UV_VERSION = "0.13.8"
 BOOTSTRAP = ROOT / ".bootstrap"  # not in .cache/, which `zensical build --clean` empties
 VENV = ROOT / ".venv"
-SYSTEM_PACKAGES = {  # what the tests need from Debian: {file that shows it is there: package}
-    "/usr/bin/chromium": "chromium",
+HEADLESS_SHELL, FULL_CHROMIUM = "/usr/bin/chromium-headless-shell", "/usr/bin/chromium"
+SYSTEM_PACKAGES = {  # what the tests and the benchmark need from Debian: {file that shows it is there: package}
+    HEADLESS_SHELL: "chromium-headless-shell",
+    FULL_CHROMIUM: "chromium",
     "/usr/bin/aspell": "aspell",
     "/usr/lib/aspell/en_GB.multi": "aspell-en",
     "node": "nodejs",
@@ -51,6 +54,8 @@ SYSTEM_PACKAGES = {  # what the tests need from Debian: {file that shows it is t
     "/usr/lib/*/libpangoft2-1.0.so.0": "libpangoft2-1.0-0",
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf": "fonts-dejavu-core",
 }
+#: What the tests need of them besides a browser (:func:`test_browser`); the benchmark's Lighthouse needs the full chromium.
+TEST_PACKAGES = set(SYSTEM_PACKAGES) - {HEADLESS_SHELL, FULL_CHROMIUM}
 #: What `build --books` needs of them: Pango for WeasyPrint, the fonts the PDF is set in, and npm
 #: (the offline copy's search shim, iframe-worker, comes from package-lock.json).
 BOOK_PACKAGES = {"/usr/lib/*/libpangoft2-1.0.so.0", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "node", "npm"}
@@ -183,6 +188,21 @@ def system_packages(markers: set[str] | None = None, *, required: bool = True) -
     run(*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, env=env)
 
 
+def test_browser() -> None:
+    """The browser the tests drive: Chromium's headless shell, the same Blink and V8 as Debian's chromium, built
+    from the same source package without the desktop browser around them (about a sixth less CPU over the
+    browser suite). Where no package has it (Ubuntu's apt), tests/conftest.py drives the full chromium."""
+    if Path(HEADLESS_SHELL).exists():
+        return
+    if not Path(FULL_CHROMIUM).exists():
+        system_packages({HEADLESS_SHELL})
+        return
+    try:
+        system_packages({HEADLESS_SHELL})
+    except SystemExit:
+        say(f"the browser tests will drive {FULL_CHROMIUM}, a little more slowly, as chromium-headless-shell could not be installed.")
+
+
 def node_modules() -> None:
     lock = ROOT / "package-lock.json"
     stamp = ROOT / "node_modules" / ".package-lock.json"
@@ -307,7 +327,8 @@ def pytest_args(options: argparse.Namespace, args: list[str]) -> list[str]:
 
 
 def test(options: argparse.Namespace, args: list[str]) -> int:
-    system_packages()
+    system_packages(TEST_PACKAGES)
+    test_browser()
     env = sync()
     node_modules()
     return run(VENV / "bin" / "python", "-m", "pytest", *pytest_args(options, args), env=env, check=False)
@@ -340,7 +361,7 @@ def bench(options: argparse.Namespace, args: list[str]) -> int:
     env = sync()
     if options.build_only:  # build cost against plain Material, real site to 1,000 pages
         return run(VENV / "bin" / "python", "scripts/bench_build.py", *args, env=env, check=False)
-    system_packages()
+    system_packages(set(SYSTEM_PACKAGES) - {HEADLESS_SHELL})
     if options.lighthouse:  # Lighthouse alone: the handbook against default Material, five pages
         return run(VENV / "bin" / "python", "scripts/benchmark.py", *args, env=env, check=False)
     code = run(VENV / "bin" / "python", "scripts/bench_build.py", env=env, check=False)

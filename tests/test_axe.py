@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 from conftest import CHROMIUM
 
 pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by `python3 dev.py test`")]
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium-headless-shell is installed by `python3 dev.py test`")]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 #: The markup is the same in both schemes: in dark, the rules about colour are what can change.
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]

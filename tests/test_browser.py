@@ -16,7 +16,7 @@ from test_axe import AXE_TAGS, every_page
 from test_search import TRACK_WORKER
 
 pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by `python3 dev.py test`")]
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium-headless-shell is installed by `python3 dev.py test`")]
 
 
 @pytest.fixture

@@ -36,6 +36,28 @@ def test_nothing_to_install_means_no_apt(monkeypatch: pytest.MonkeyPatch) -> Non
     dev.system_packages()
 
 
+def test_the_tests_drive_the_full_chromium_where_no_package_has_the_headless_shell(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, tmp_path: Path) -> None:
+    full = tmp_path / "chromium"
+    full.write_text("")
+    monkeypatch.setattr(dev, "HEADLESS_SHELL", str(tmp_path / "chromium-headless-shell"))
+    monkeypatch.setattr(dev, "FULL_CHROMIUM", str(full))
+    asked: list[set[str] | None] = []
+
+    def apt_cannot(markers: set[str] | None = None, **_: object) -> None:
+        asked.append(markers)
+        raise SystemExit(100)  # apt-get: "Unable to locate package chromium-headless-shell"
+
+    monkeypatch.setattr(dev, "system_packages", apt_cannot)
+    dev.test_browser()  # goes on
+    assert asked == [{str(tmp_path / "chromium-headless-shell")}]
+    assert capsys.readouterr().out == (f"dev.py: the browser tests will drive {full}, a little more slowly, as "
+                                       "chromium-headless-shell could not be installed.\n")
+    full.unlink()  # and with no chromium at all, the missing shell stops the tests
+    with pytest.raises(SystemExit):
+        dev.test_browser()
+
+
 def test_it_never_downloads_a_browser() -> None:
     source = (ROOT / "dev.py").read_text()
     assert "playwright install" not in source and "chromium" in source

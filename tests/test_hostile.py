@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FRONT, ROOT, MiniSite, page, problem_lines
+from conftest import CHROMIUM, FRONT, ROOT, MiniSite, page, problem_lines
 from handbook.checks import run_checks
 from handbook.site import load_handbook
 
@@ -205,11 +205,10 @@ def test_no_message_can_inject_a_github_annotation(mini: MiniSite) -> None:
 
 
 # In a real browser -----------------------------------------------------------------------------------
-CHROMIUM = os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by `python3 dev.py test`")
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium-headless-shell is installed by `python3 dev.py test`")
 def test_no_payload_runs_in_a_browser_even_if_a_refused_page_were_published(mini: MiniSite, browser) -> None:
     """The data payloads build (escaped); the page payloads are refused, and even a build that
     ignored the refusal (strict mode off) publishes them sanitised. No dialog ever opens."""

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FRONT, ROOT, MiniSite, page, problem_lines, run_mkdocs
+from conftest import CHROMIUM, FRONT, ROOT, MiniSite, page, problem_lines, run_mkdocs
 from handbook.exports import to_bibtex, to_ris
 from test_hostile import check_lines, home, line_of  # the first pass's helpers: one home for them
 
@@ -245,11 +245,10 @@ def test_the_preview_never_shows_a_refused_page_or_title_as_written(mini: MiniSi
 
 
 # In a real browser ---------------------------------------------------------------------------------------
-CHROMIUM = os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by `python3 dev.py test`")
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium-headless-shell is installed by `python3 dev.py test`")
 def test_no_payload_of_the_second_pass_runs_or_requests_anything_even_in_the_preview(mini: MiniSite, browser) -> None:
     """Every page payload above, built as the preview builds (not strict): no dialog opens, no request
     leaves the machine, the theme's settings and search still work."""

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page
 from conftest import CHROMIUM, ROOT
 
 pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is installed by `python3 dev.py test`")]
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium-headless-shell is installed by `python3 dev.py test`")]
 QUERIES = yaml.safe_load((ROOT / "tests" / "data" / "search-queries.yml").read_text(encoding="utf-8"))
 
 #: Counts the queries Material sends its search worker and the results it gets back, so a
