@@ -72,7 +72,9 @@ def zotero(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tup
     """(pages' base URL, translation-server's URL), both on this machine."""
     logs = tmp_path_factory.mktemp("zotero")
     web_port, zotero_port = _free_port(), _free_port()
-    env = dict(os.environ, NODE_PATH=str(ROOT / "tests" / "zotero" / "stubs"), NODE_CONFIG_DIR=str(SERVER / "config"),
+    # NODE_PATH: the stand-in for aws-sdk, and Zotero's wicked-good-xpath from vendor/ (vendor/zotero/README.md says why npm does not install it).
+    node_path = os.pathsep.join([str(ROOT / "tests" / "zotero" / "stubs"), str(ROOT / "vendor" / "zotero")])
+    env = dict(os.environ, NODE_PATH=node_path, NODE_CONFIG_DIR=str(SERVER / "config"),
                NODE_CONFIG=json.dumps({"port": zotero_port, "host": "127.0.0.1"}), DEBUG_LEVEL="0")
     with open(logs / "web.log", "w") as web_log, open(logs / "zotero.log", "w") as zotero_log:
         web = subprocess.Popen([sys.executable, "-m", "http.server", str(web_port), "--bind", "127.0.0.1", "--directory", str(site)],
