@@ -54,7 +54,7 @@ SYSTEM_PACKAGES = {  # what the tests and the benchmark need from Debian: {file 
     "/usr/lib/*/libpangoft2-1.0.so.0": "libpangoft2-1.0-0",
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf": "fonts-dejavu-core",
 }
-#: What the tests need of them besides a browser (:func:`test_browser`); the benchmark's Lighthouse needs the full chromium.
+#: What the tests need of them besides a browser (:func:`browser_for_tests`); the benchmark's Lighthouse needs the full chromium.
 TEST_PACKAGES = set(SYSTEM_PACKAGES) - {HEADLESS_SHELL, FULL_CHROMIUM}
 #: What `build --books` needs of them: Pango for WeasyPrint, the fonts the PDF is set in, and npm
 #: (the offline copy's search shim, iframe-worker, comes from package-lock.json).
@@ -188,7 +188,7 @@ def system_packages(markers: set[str] | None = None, *, required: bool = True) -
     run(*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, env=env)
 
 
-def test_browser() -> None:
+def browser_for_tests() -> None:
     """The browser the tests drive: Chromium's headless shell, the same Blink and V8 as Debian's chromium, built
     from the same source package without the desktop browser around them (about a sixth less CPU over the
     browser suite). Where no package has it (Ubuntu's apt), tests/conftest.py drives the full chromium."""
@@ -330,7 +330,7 @@ def pytest_args(options: argparse.Namespace, args: list[str]) -> list[str]:
 
 def test(options: argparse.Namespace, args: list[str]) -> int:
     system_packages(TEST_PACKAGES)
-    test_browser()
+    browser_for_tests()
     env = sync()
     node_modules()
     return run(VENV / "bin" / "python", "-m", "pytest", *pytest_args(options, args), env=env, check=False)

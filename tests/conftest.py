@@ -232,7 +232,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 #: Debian's chromium in its headless shell (``HANDBOOK_TEST_CHROMIUM``; scripts/handbook/config.py says why),
-#: or the full chromium where no package has the shell (Ubuntu: dev.py, ``test_browser``).
+#: or the full chromium where no package has the shell (Ubuntu: dev.py, ``browser_for_tests``).
 CHROMIUM = next((path for path in (environment_settings().test_chromium, environment_settings().chromium) if Path(path).exists()),
                 environment_settings().test_chromium)
 

@@ -49,13 +49,13 @@ def test_the_tests_drive_the_full_chromium_where_no_package_has_the_headless_she
         raise SystemExit(100)  # apt-get: "Unable to locate package chromium-headless-shell"
 
     monkeypatch.setattr(dev, "system_packages", apt_cannot)
-    dev.test_browser()  # goes on
+    dev.browser_for_tests()  # goes on
     assert asked == [{str(tmp_path / "chromium-headless-shell")}]
     assert capsys.readouterr().out == (f"dev.py: the browser tests will drive {full}, a little more slowly, as "
                                        "chromium-headless-shell could not be installed.\n")
     full.unlink()  # and with no chromium at all, the missing shell stops the tests
     with pytest.raises(SystemExit):
-        dev.test_browser()
+        dev.browser_for_tests()
 
 
 def test_it_never_downloads_a_browser() -> None:
