@@ -233,8 +233,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 #: Debian's chromium in its headless shell (``HANDBOOK_TEST_CHROMIUM``; scripts/handbook/config.py says why),
 #: or the full chromium where no package has the shell (Ubuntu: dev.py, ``browser_for_tests``).
-CHROMIUM = next((path for path in (environment_settings().test_chromium, environment_settings().chromium) if Path(path).exists()),
-                environment_settings().test_chromium)
+_SETTINGS = environment_settings()
+CHROMIUM = next((p for p in (_SETTINGS.test_chromium, _SETTINGS.chromium) if Path(p).exists()), _SETTINGS.test_chromium)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -3,9 +3,9 @@
 Material's search plugin reads every page's HTML on every build to cut it into sections (a
 heading, its text) for the search index: 0.38 CPU s for the 88 pages of the benchmark's
 100-page site, against 0.24 s for the same sources in a plain Material build, where the macros
-are not expanded (the handbook's pages hold more markup: term links, citations). A page whose HTML has not changed is cut the
-same way again, so the sections are kept by the page's HTML (its SHA-256) and a warm build
-reads only the pages that changed. The index itself is still made by Material from them, with
+are not expanded (the handbook's pages hold more markup: term links, citations). A page whose
+HTML has not changed is cut the same way again, so the sections are kept by the page's HTML
+(its SHA-256) and a warm build reads only the pages that changed. The index itself is still made by Material from them, with
 each page's address, headings and keywords of this build, so it is the same index, byte for
 byte (tests/test_buildcache.py).
 
